@@ -7,6 +7,7 @@
 static const cs_command commands[] = {
     {"synth", "write a synthetic local authority's extracts as a case system would", cs_cmd_synth},
     {"extract", "read a source system's extracts into the canonical model", cs_cmd_extract},
+    {"warehouse", "create, start, stop, migrate or query the warehouse", cs_cmd_warehouse},
 };
 
 static void usage(FILE *out)
