@@ -282,6 +282,9 @@ cs_status cs_cluster_locate(cs_cluster *c, const char *dir, char *note, size_t n
         return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0,
                            "running as root and no unprivileged user is available for the local "
                            "warehouse: create a 'cscdw' or 'postgres' user, or run as a normal user");
+    /* say it once, when the cluster is about to be created */
+    if (note && cs_cluster_exists(c))
+        note[0] = '\0';
     if (c->run_as[0]) {
         if (chown_to(c->dir, c->run_as) != 0)
             return cs_diag_set(d, CS_ERR_IO, c->dir, 0, 0, "cannot give the warehouse directory to user %s: %s",
