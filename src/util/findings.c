@@ -26,6 +26,8 @@ static const cs_finding_kind_info kinds[CS_FK_COUNT] = {
     [CS_FK_MISSING_COLUMN] = {"X120", CS_SEV_ERROR, "Mapped column is missing from the file; field left empty"},
     [CS_FK_EXCLUDED] = {"X121", CS_SEV_INFO, "Record excluded by the source profile (test or admin record)"},
     [CS_FK_BAD_VALUE] = {"X122", CS_SEV_ERROR, "Value does not fit the field"},
+    [CS_FK_XML_UNEXPECTED] = {"X123", CS_SEV_ERROR, "Element or text not allowed here by the return's schema; skipped"},
+    [CS_FK_XML_ORDER] = {"X124", CS_SEV_ERROR, "Element out of the order the return's schema sets; read anyway"},
 };
 
 const cs_finding_kind_info *cs_finding_kind_get(cs_finding_kind k)

@@ -40,6 +40,8 @@ typedef enum {
     CS_FK_MISSING_COLUMN,    /* X120 mapped column absent from the file: field left empty */
     CS_FK_EXCLUDED,          /* X121 record excluded by the profile (test/admin record) */
     CS_FK_BAD_VALUE,         /* X122 value does not fit the field's shape */
+    CS_FK_XML_UNEXPECTED,    /* X123 element or text the return's schema has not got there: skipped */
+    CS_FK_XML_ORDER,         /* X124 element out of the return schema's order: read anyway */
     CS_FK_COUNT
 } cs_finding_kind;
 
