@@ -117,6 +117,7 @@ CREATE TABLE dim_rule (
 -- One row per run of `cscdw run` / `cscdw load`.
 CREATE TABLE meta_run (
     run_id          bigserial PRIMARY KEY,
+    run_uid         text NOT NULL UNIQUE,           -- the run_id printed in exception lists
     la_key          integer NOT NULL REFERENCES dim_la,
     job             text,
     collection_year text,
