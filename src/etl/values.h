@@ -43,11 +43,18 @@ const char *cs_value_trim(const cs_value_ctx *c, const char *s, size_t n, size_t
 
 /* Identifier: trimmed; "123456.0"/"123456.00" -> "123456" (CS_FK_ID_FLOAT);
  * "1.23456E+5" scientific -> digits when exact (CS_FK_ID_FLOAT). Empty ->
- * *out_n = 0. Writes into buf (cap bytes), returns buf or NULL when empty. */
+ * *out_n = 0. Writes into buf (cap bytes), returns buf or NULL when empty.
+ * Leading zeros are kept ("000123"). Never invented: "123.4" and Excel's
+ * lossy "1.23457E+11" are kept as found with CS_FK_BAD_VALUE; an identifier
+ * that does not fit in buf is left empty with CS_FK_BAD_VALUE. */
 const char *cs_value_id(const cs_value_ctx *c, const char *s, size_t n, char *buf, size_t cap,
                         size_t *out_n);
 
-/* Date; 1900-01-01 (and 01/01/1900, serial 1) -> absent with
+/* Date. A named style is strict (a date in another form is CS_FK_BAD_DATE)
+ * but Excel serials and placeholders are repaired in every style. Oracle
+ * two-digit years: 00-49 -> 20xx, 50-99 -> 19xx (the format, not a finding).
+ * Serial 60 (Excel's non-existent 29/02/1900) and serial 0 -> CS_FK_BAD_DATE.
+ * 1900-01-01 (and 01/01/1900, serial 1) -> absent with
  * CS_FK_PLACEHOLDER_DATE; serial numbers -> CS_FK_EXCEL_SERIAL_DATE;
  * a time part -> dropped (CS_FK_DATETIME_TIME only when it is not midnight);
  * anything else unparseable -> absent with CS_FK_BAD_DATE. */
@@ -64,7 +71,7 @@ cs_date cs_value_split_date(const cs_value_ctx *c, const char *day, size_t dn, c
 int32_t cs_value_int(const cs_value_ctx *c, const char *s, size_t n);
 
 /* Yes/no: 1/0 are canonical; TRUE/FALSE, Y/N, YES/NO, T/F (any case) and
- * "1.0"/"0.0" are accepted with CS_FK_BOOL_SPELLING; anything else ->
+ * "1.0"/"0.0" and -1 (Access's true) are accepted with CS_FK_BOOL_SPELLING; anything else ->
  * CS_BOOL_NONE with CS_FK_BAD_BOOL. Empty -> CS_BOOL_NONE, no finding. */
 int8_t cs_value_bool(const cs_value_ctx *c, const char *s, size_t n);
 
