@@ -309,6 +309,7 @@ CREATE TABLE fact_exception (
     record_path     text,
     fields          text,
     field_values    text,
+    message         text,
     source_system   text,
     source_id       text,
     source_file     text,

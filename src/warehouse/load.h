@@ -1,0 +1,55 @@
+/* Loading a run into the warehouse: the canonical model's records, the
+ * exceptions, and the run's metadata, in ONE transaction. Every entity is
+ * COPYed (text format, values already typed) into a temporary staging table
+ * shaped from the model's descriptors, then merged into the facts and
+ * dimensions with SQL keyed on the case system's ids: identical reloads change
+ * nothing but the run history; a newer extract replaces the LA's snapshot.
+ * A failed or killed load leaves the warehouse exactly as it was. */
+#ifndef CS_WAREHOUSE_LOAD_H
+#define CS_WAREHOUSE_LOAD_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "model/model.h"
+#include "report/exceptions.h"
+#include "util/calendar.h"
+#include "util/date.h"
+#include "util/diag.h"
+
+typedef struct {
+    const char *path;
+    uint64_t bytes;
+    char sha256[65];
+    const char *entity;
+    uint64_t records;
+} cs_load_source;
+
+typedef struct {
+    const char *la_code;
+    const char *la_name;          /* may be NULL */
+    const char *job;              /* job file or command, may be NULL */
+    const char *collection_year;  /* 2025-26 */
+    cs_date reference_date;       /* SCD valid_from for new versions */
+    const char *profile;
+    const char *rule_sets_json;   /* e.g. [{"return":"cin","year":"2025-26","rules":109}] or NULL */
+    const cs_load_source *sources;
+    size_t nsources;
+    const cs_calendar *calendar;  /* bank holidays mirrored into dim_date; may be NULL */
+} cs_load_meta;
+
+typedef struct {
+    uint64_t rows_staged;
+    uint64_t bytes_copied;
+    uint64_t exceptions;
+    long long run_id;             /* meta_run.run_id */
+    double seconds_copy, seconds_merge;
+} cs_load_stats;
+
+cs_status cs_wh_load(PGconn *c, const cs_model *m, const cs_exception_list *exc,
+                     const cs_load_meta *meta, cs_load_stats *stats, cs_diag *d);
+
+/* SHA-256 of a file as hex (for meta_run_source). */
+cs_status cs_sha256_file(const char *path, char out[65], uint64_t *bytes, cs_diag *d);
+
+#endif
