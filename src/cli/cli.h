@@ -27,7 +27,10 @@ int cs_cli_stderr_is_tty(void);
 
 /* Commands (src/cli/cmd_*.c) */
 int cs_cmd_extract(int argc, char **argv);
+int cs_cmd_inspect(int argc, char **argv);
 int cs_cmd_synth(int argc, char **argv);
 int cs_cmd_warehouse(int argc, char **argv);
+int cs_cmd_run(int argc, char **argv);
+int cs_cmd_load(int argc, char **argv);
 
 #endif

@@ -7,6 +7,9 @@
 static const cs_command commands[] = {
     {"synth", "write a synthetic local authority's extracts as a case system would", cs_cmd_synth},
     {"extract", "read a source system's extracts into the canonical model", cs_cmd_extract},
+    {"inspect", "say what a file holds (encoding, columns, records) or where it is broken", cs_cmd_inspect},
+    {"run", "run a job: extracts to returns, exception lists and warehouse", cs_cmd_run},
+    {"load", "extract, validate and load one LA's extract into the warehouse", cs_cmd_load},
     {"warehouse", "create, start, stop, migrate or query the warehouse", cs_cmd_warehouse},
 };
 

@@ -282,19 +282,39 @@ cs_status cs_cluster_locate(cs_cluster *c, const char *dir, char *note, size_t n
         return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0,
                            "running as root and no unprivileged user is available for the local "
                            "warehouse: create a 'cscdw' or 'postgres' user, or run as a normal user");
-    /* say it once, when the cluster is about to be created */
-    if (note && cs_cluster_exists(c))
-        note[0] = '\0';
     if (c->run_as[0]) {
         if (chown_to(c->dir, c->run_as) != 0)
             return cs_diag_set(d, CS_ERR_IO, c->dir, 0, 0, "cannot give the warehouse directory to user %s: %s",
                                c->run_as, strerror(errno));
-        if (!user_can_reach(c->run_as, c->dir))
-            return cs_diag_set(d, CS_ERR_IO, c->dir, 0, 0,
-                               "user %s cannot reach the warehouse directory (a parent folder is "
-                               "closed to other users); choose another place with --warehouse-dir",
-                               c->run_as);
+        if (!user_can_reach(c->run_as, c->dir)) {
+            /* a parent folder is closed to other users (a root-only home or
+             * temp folder): keep the cluster in a fixed place of its own,
+             * named after the requested folder so every call finds it */
+            char fallback[4096];
+            uint32_t h = cs_hash_bytes(c->dir, strlen(c->dir));
+            snprintf(fallback, sizeof fallback, "/var/lib/cscdw/warehouse-%08x", h);
+            if (mkdir_p("/var/lib/cscdw", 0755) != 0 || mkdir_p(fallback, 0700) != 0 ||
+                chown_to(fallback, c->run_as) != 0 || !user_can_reach(c->run_as, fallback))
+                return cs_diag_set(d, CS_ERR_IO, c->dir, 0, 0,
+                                   "user %s cannot reach the warehouse directory (a parent folder "
+                                   "is closed to other users); choose another place with "
+                                   "--warehouse-dir",
+                                   c->run_as);
+            if (note)
+                snprintf(note, note_n,
+                         "running as root: the local warehouse runs as system user '%s', and "
+                         "because that user cannot reach %s it is kept in %s",
+                         c->run_as, c->dir, fallback);
+            snprintf(c->dir, sizeof c->dir, "%s", fallback);
+            snprintf(c->data_dir, sizeof c->data_dir, "%s/data", c->dir);
+            snprintf(c->log_file, sizeof c->log_file, "%s/server.log", c->dir);
+            if (strlen(c->dir) + 7 <= 80)
+                snprintf(c->socket_dir, sizeof c->socket_dir, "%s/socket", c->dir);
+        }
     }
+    /* say it once, when the cluster is about to be created */
+    if (note && cs_cluster_exists(c))
+        note[0] = '\0';
     return CS_OK;
 }
 

@@ -4,6 +4,7 @@
 . "$(dirname "$0")/../cli/lib.sh"
 export CSCDW_PG_NOSYNC=1
 W="$TMP/wh"
+chmod 755 "$TMP"   # the cluster runs as an unprivileged user when we are root
 cleanup() { "$CSCDW" warehouse stop --warehouse-dir "$W" >/dev/null 2>&1; rm -rf "$TMP"; }
 trap cleanup EXIT
 
@@ -43,4 +44,16 @@ grep -q s3cret "$TMP/err" && fail "password leaked: $(cat "$TMP/err")"
 # a warehouse dir that cannot be created
 expect_exit 1 "$CSCDW" warehouse init --warehouse-dir /proc/nope/wh
 expect_stderr "/proc/nope/wh"
+# as root, a folder the cluster's user cannot reach is relocated, not refused
+if [ "$(id -u)" = 0 ]; then
+    CLOSED="$TMP/closed"; mkdir -p "$CLOSED"; chmod 700 "$CLOSED"
+    expect_exit 0 "$CSCDW" warehouse init --warehouse-dir "$CLOSED/wh"
+    expect_stderr "cannot reach"
+    expect_exit 0 "$CSCDW" warehouse status --warehouse-dir "$CLOSED/wh"
+    expect_stdout "running"
+    moved=$(sed -n 's/^  folder  //p' "$TMP/out")
+    case "$moved" in /var/lib/cscdw/warehouse-*) ;; *) fail "cluster not relocated: $moved" ;; esac
+    "$CSCDW" warehouse stop --warehouse-dir "$CLOSED/wh" >/dev/null 2>&1
+    rm -rf "$moved"   # leave no cluster behind
+fi
 echo "cluster tests passed"
