@@ -25,6 +25,8 @@ cs_status cs_xmlrec_open(cs_xmlrec **out, cs_bytesrc *src, const char *record_na
 /* names[i] is the field name of rec->fields[i]; valid until the next call. */
 cs_status cs_xmlrec_next(cs_xmlrec *r, cs_record *rec, const char *const **names, cs_diag *d);
 void cs_xmlrec_close(cs_xmlrec *r);
+/* The document's encoding as libxml2 sees it ("UTF-8" when undeclared). */
+const char *cs_xmlrec_encoding(const cs_xmlrec *r);
 
 /* Options every XML parse in cscdw uses (also for the CIN reader). */
 int cs_xml_safe_options(void);
