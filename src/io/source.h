@@ -30,6 +30,9 @@ cs_status cs_bytesrc_open_mem(cs_bytesrc **out, const void *data, size_t n, cons
                               cs_diag *d);
 /* Reads up to cap bytes; *got = 0 only at end of input. */
 cs_status cs_bytesrc_read(cs_bytesrc *s, void *buf, size_t cap, size_t *got, cs_diag *d);
+/* Caps every underlying read at max bytes (0 = no cap). For tests and
+ * fuzzing: with 1, every byte is a buffer boundary for the layers above. */
+void cs_bytesrc_set_max_read(cs_bytesrc *s, size_t max);
 const char *cs_bytesrc_name(const cs_bytesrc *s);
 int cs_bytesrc_is_gzip(const cs_bytesrc *s);
 uint64_t cs_bytesrc_offset(const cs_bytesrc *s);   /* raw (decompressed) bytes consumed */
