@@ -61,7 +61,8 @@ typedef struct {
 } cs_pivot;
 
 typedef struct {
-    const char *entity_name;
+    const char *key;             /* the map's name under `entities:` (e.g. cp_visit) */
+    const char *entity_name;     /* canonical entity name (e.g. visit) */
     const cs_entity_desc *entity;
     const char *file;            /* file name or glob relative to the input dir */
     cs_table_spec table;         /* format, delimiter, encoding, layout, XML record */
@@ -93,6 +94,10 @@ typedef struct {
  * canonical model, load the code maps. Errors name the YAML file, line and
  * column. */
 cs_status cs_profile_load(cs_profile **out, const char *path, cs_diag *d);
+/* The same from bytes in memory (tests, fuzzing); path names the profile in
+ * messages and anchors relative paths (extends, codes). */
+cs_status cs_profile_parse(cs_profile **out, const char *path, const char *data, size_t n,
+                           cs_diag *d);
 void cs_profile_free(cs_profile *p);
 
 #endif
