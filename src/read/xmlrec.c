@@ -50,6 +50,8 @@ struct cs_xmlrec {
     int io_failed;
     cs_diag xml_diag;      /* libxml2's first error */
     int xml_failed;
+    uint64_t in_bytes;     /* input seen so far, and where its last non-blank byte is */
+    uint64_t in_line, in_col, last_text_line, last_text_col;
     cs_status sticky;      /* once failed, every later call fails the same way */
     cs_diag sticky_diag;
     int done;
@@ -79,6 +81,22 @@ int cs_xml_safe_options(void)
 
 /* ---- libxml2 plumbing --------------------------------------------------- */
 
+/* libxml2's push parser words two common cases badly: a file cut short
+ * ("Extra content at the end of the document", reported at its very end)
+ * and a file that is not XML at all ("Document is empty"). */
+static const char *plain_words(const cs_xmlrec *r, const xmlError *e)
+{
+    if (r->last_text_line == 0)
+        return "the file is empty or blank: there is no XML document";
+    if (e->code == XML_ERR_DOCUMENT_EMPTY)
+        return "no XML document here: it should begin with '<' (is this file XML?)";
+    if (e->code == XML_ERR_DOCUMENT_END && e->line > 0 &&
+        ((uint64_t)e->line > r->last_text_line ||
+         ((uint64_t)e->line == r->last_text_line && (uint64_t)e->int2 > r->last_text_col)))
+        return "the document ends before all its elements are closed (is the file cut short?)";
+    return NULL;
+}
+
 static void on_xml_error(void *arg, xmlErrorPtr e)
 {
     cs_xmlrec *r = arg;
@@ -86,12 +104,32 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
         return;
     r->xml_failed = 1;
     char msg[512];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
+    const char *plain = plain_words(r, e);
+    snprintf(msg, sizeof msg, "%s", plain ? plain : e->message ? e->message : "XML error");
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
     cs_diag_set(&r->xml_diag, CS_ERR_FORMAT, r->name, e->line > 0 ? (uint64_t)e->line : 0,
                 e->int2 > 0 ? (uint64_t)e->int2 : 0, "malformed XML: %s", msg);
+}
+
+/* Where the input's last non-blank byte is, for plain_words. */
+static void track_input(cs_xmlrec *r, const char *buf, size_t n)
+{
+    r->in_bytes += n;
+    for (size_t i = 0; i < n; i++) {
+        char c = buf[i];
+        if (c == '\n') {
+            r->in_line++;
+            r->in_col = 0;
+            continue;
+        }
+        r->in_col++;
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\0') {
+            r->last_text_line = r->in_line;
+            r->last_text_col = r->in_col;
+        }
+    }
 }
 
 static void on_generic_error(void *arg, const char *fmt, ...)
@@ -120,6 +158,7 @@ static int io_read(void *ctx, char *buf, int len)
             break;
         total += got;
     }
+    track_input(r, buf, total);
     if (cs_xml_prolog_feed(&r->prolog, (const unsigned char *)buf, total, r->name,
                            &r->io_diag) != CS_OK) {
         r->io_failed = 1;
@@ -234,6 +273,7 @@ cs_status cs_xmlrec_open(cs_xmlrec **out, cs_bytesrc *src, const char *record_na
     snprintf(r->name, sizeof r->name, "%s", name ? name : "");
     cs_arena_init(&r->arena, 0);
     cs_xml_prolog_init(&r->prolog);
+    r->in_line = 1;
     r->text_cap = 4096;
     r->text = cs_xmalloc(r->text_cap);
 
