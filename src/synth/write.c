@@ -28,6 +28,7 @@
 #include "util/limits.h"
 
 #define TEST_ROWS_PER_FILTER 2
+#define SUPERSEDED_RATE 0.03   /* form dates answered twice, the later answer right */
 
 /* Where one field map puts its value. */
 typedef enum { ROLE_CELLS, ROLE_KEY, ROLE_CARRY, ROLE_ATTR, ROLE_NONE } field_role;
@@ -737,7 +738,43 @@ static cs_status write_test_rows(writer *w, map_plan *mp, const void *template_r
     return CS_OK;
 }
 
-/* Form answers: one row per answered question of the record. */
+/* When an answer was saved, in the export's own date-time form (the order
+ * column extract sorts answers by). */
+static cs_wr_cell answer_stamp(writer *w, const cs_entity_map *em, cs_date day, size_t minute)
+{
+    char d10[32], buf[64];
+    int h = 9 + (int)(minute / 60) % 12, mi = (int)(minute % 60), n;
+    cs_date_style st = em->date_style == CS_DATES_DMY ? CS_DATES_DMY : CS_DATES_ISO;
+    cs_wr_format_date(day, st, d10);
+    if (em->date_style == CS_DATES_SQLSERVER)
+        n = snprintf(buf, sizeof buf, "%s %02d:%02d:00.000", d10, h, mi);
+    else
+        n = snprintf(buf, sizeof buf, "%s %02d:%02d:00", d10, h, mi);
+    return text_cell(&w->row, buf, (size_t)n);
+}
+
+static cs_status emit_answer(writer *w, const map_plan *mp, const char *name, cs_wr_cell value,
+                             cs_date day, size_t minute)
+{
+    w->cells[mp->name_col] = (cs_wr_cell){name, strlen(name)};
+    w->cells[mp->value_col] = value;
+    if (mp->order_col >= 0)
+        w->cells[mp->order_col] = answer_stamp(w, mp->map, day, minute);
+    return emit(w);
+}
+
+/* The day a record's answers were saved: its first date. */
+static cs_date answer_day(const cs_entity_desc *e, const void *row, size_t n)
+{
+    for (size_t i = 0; i < e->nfields; i++)
+        if (e->fields[i].type == CS_FT_DATE && !cs_field_is_absent(row, &e->fields[i]))
+            return *(const cs_date *)cs_field_ptr((void *)row, &e->fields[i]);
+    return cs_date_from_ymd(2020, 4, 1) + (cs_date)(n % 2000);
+}
+
+/* Form answers: one row per answered question of the record. Now and then
+ * a date was first answered wrongly and corrected a day later: both rows are
+ * there and the later one must win (pivot `order`). */
 static cs_status write_pivot_record(writer *w, map_plan *mp, const void *row, size_t n)
 {
     const cs_entity_map *em = mp->map;
@@ -755,21 +792,11 @@ static cs_status write_pivot_record(writer *w, map_plan *mp, const void *row, si
     const map_plan *other = leak(w, mp, w->cells);
     if (other)
         return leak_error(w, mp, other);
-    cs_status bst = maybe_blank_row(w, em->entity);
-    if (bst != CS_OK)
-        return bst;
-    /* answered on the day of the record's first date, a minute apart */
-    cs_date when = CS_DATE_NONE;
-    for (size_t i = 0; i < em->entity->nfields && when == CS_DATE_NONE; i++)
-        if (em->entity->fields[i].type == CS_FT_DATE)
-            when = *(const cs_date *)cs_field_ptr((void *)row, &em->entity->fields[i]);
-    if (when == CS_DATE_NONE)
-        when = cs_date_from_ymd(2020, 4, 1) + (cs_date)(n % 2000);
-    char day[32];
-    cs_wr_format_date(when, CS_DATES_ISO, day);
+    cs_status st = maybe_blank_row(w, em->entity);
+    cs_date day = answer_day(em->entity, row, n);
     size_t asked = 0, answered = 0;
     const char *first_name = NULL;
-    for (size_t i = 0; i < em->nfields; i++) {
+    for (size_t i = 0; i < em->nfields && st == CS_OK; i++) {
         const field_plan *fp = &mp->fields[i];
         if (fp->role != ROLE_ATTR)
             continue;
@@ -786,34 +813,28 @@ static cs_status write_pivot_record(writer *w, map_plan *mp, const void *row, si
         }
         if (!first_name)
             first_name = names[0];
-        for (size_t k = 0; k < nparts; k++) {
+        for (size_t k = 0; k < nparts && st == CS_OK; k++) {
             asked++;
             if (vals[k].n == 0)
                 continue;   /* unanswered questions have no row */
-            w->cells[mp->name_col] = (cs_wr_cell){names[k], strlen(names[k])};
-            w->cells[mp->value_col] = vals[k];
-            if (mp->order_col >= 0) {
-                char stamp[48];
-                int sn = snprintf(stamp, sizeof stamp, "%s %02zu:%02zu:00", day,
-                                  9 + (asked / 60) % 12, asked % 60);
-                w->cells[mp->order_col] = text_cell(&w->row, stamp, (size_t)sn);
+            if (fm->kind == CS_MAP_COLUMN && fm->desc->type == CS_FT_DATE &&
+                mp->order_col >= 0 && cs_wr_rng_chance(&w->rng, SUPERSEDED_RATE)) {
+                char old[32];
+                cs_date was = *(const cs_date *)cs_field_ptr((void *)row, fm->desc) - 7;
+                size_t on = cs_wr_format_date(was, style_of(em, fm), old);
+                st = emit_answer(w, mp, names[k], text_cell(&w->row, old, on), day - 1, asked);
             }
-            cs_status st = emit(w);
-            if (st != CS_OK)
-                return st;
+            if (st == CS_OK)
+                st = emit_answer(w, mp, names[k], vals[k], day, asked);
             answered++;
         }
     }
-    if (answered == 0) {
-        /* a form with nothing answered still shows as one empty answer */
-        if (first_name)
-            w->cells[mp->name_col] = (cs_wr_cell){first_name, strlen(first_name)};
-        cs_status st = emit(w);
-        if (st != CS_OK)
-            return st;
-    }
-    mp->written++;
-    return CS_OK;
+    /* a form with nothing answered still shows as one empty answer */
+    if (st == CS_OK && answered == 0)
+        st = emit_answer(w, mp, first_name ? first_name : "", (cs_wr_cell){"", 0}, day, 0);
+    if (st == CS_OK)
+        mp->written++;
+    return st;
 }
 
 static cs_status write_map_rows(writer *w, map_plan *mp)
