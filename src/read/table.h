@@ -1,7 +1,9 @@
 /* One interface over the three readers for the extract stage: a table of
  * named columns read record by record. CSV: names from the header row.
  * Fixed-width: names from the layout. XML: names from the first record's
- * fields (later records are matched by name). */
+ * fields (later records are matched by name; a name first seen in a later
+ * record becomes a new column at the end). Without a CSV header the columns
+ * are named "1", "2", ... and the first row is data. */
 #ifndef CS_READ_TABLE_H
 #define CS_READ_TABLE_H
 
@@ -39,5 +41,18 @@ int cs_table_find_column(const cs_table_reader *t, const char *name);
 cs_status cs_table_next(cs_table_reader *t, cs_record *rec, cs_diag *d);
 const char *cs_table_path(const cs_table_reader *t);
 void cs_table_close(cs_table_reader *t);
+
+/* About the last record returned: how many fields it really had (before
+ * alignment), and whether it was ragged (CSV: not blank and a field count
+ * other than the header's; fixed-width: a short line; XML: never). */
+uint32_t cs_table_raw_nfields(const cs_table_reader *t);
+int cs_table_ragged(const cs_table_reader *t);
+/* About the file: encoding detected/used ("utf-8", "windows-1252", or the
+ * XML document's own), gzip or not, the CSV delimiter (0 for other
+ * formats), raw bytes consumed so far (for progress). */
+const char *cs_table_encoding(const cs_table_reader *t);
+int cs_table_is_gzip(const cs_table_reader *t);
+char cs_table_delimiter(const cs_table_reader *t);
+uint64_t cs_table_bytes_read(const cs_table_reader *t);
 
 #endif

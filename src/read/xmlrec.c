@@ -2,11 +2,12 @@
  *
  * Safety: documents come from case systems and from other people's tools,
  * so they are untrusted. The parser runs without network access, without
- * loading external DTDs and without substituting entities; on top of that a
- * DOCTYPE that declares any entity, and any entity reference the parser
- * leaves in the tree, are refused outright. libxml2's own amplification
- * guards (kept on: no XML_PARSE_HUGE) stop expansion attempts that happen
- * while the prolog is still being parsed.
+ * loading external DTDs and without substituting entities. On top of that
+ * the prolog guard (xml_prolog.h) reads the bytes before libxml2 does and
+ * refuses any <!ENTITY> declaration at its line and column, so no entity
+ * ever reaches libxml2's entity code; as a second line, a DOCTYPE node that
+ * declares entities and any entity reference node are refused too, and
+ * libxml2's own limits stay on (no XML_PARSE_HUGE).
  *
  * Errors: libxml2 reports through a structured handler installed on the
  * reader; while the reader runs, the thread's global handlers point here
