@@ -39,4 +39,8 @@ void cs_extract_stats_free(cs_extract_stats *s);
  * plus _file and _line provenance columns) into dir, created 0700, files 0600. */
 cs_status cs_model_dump(const cs_model *m, const char *dir, cs_diag *d);
 
+/* Every stored finding as CSV (file 0600): code,severity,file,line,column,
+ * entity,field,source_id,original,repaired,message. */
+cs_status cs_findings_write_csv(const cs_findings *f, const char *path, cs_diag *d);
+
 #endif
