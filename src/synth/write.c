@@ -48,7 +48,6 @@ typedef struct {
     int *filter_col;         /* per filter */
     int key_col, name_col, value_col, order_col;   /* pivot; -1 when none */
     int id_field;            /* index of the map's `id` field plan, -1 when unmapped */
-    uint64_t written;
 } map_plan;
 
 typedef struct {
@@ -57,7 +56,7 @@ typedef struct {
     cs_wr_habits habits;
     const char **cols;
     size_t ncols;
-    const cs_fixed_column *layout;   /* fixed: reordered to cols */
+    const cs_fixed_column *layout;   /* fixed: the layout, whose names are the columns */
     map_plan *maps;
     size_t nmaps;
 } file_plan;
@@ -690,7 +689,6 @@ static cs_status write_plain_row(writer *w, map_plan *mp, const void *row)
         note(w, "excluded-by-profile", mp->map->entity, row, "", "X121",
              "%s line %llu: a real record matches an exclude filter of '%s'", w->fp->name,
              (unsigned long long)w->sink.lines + 1, map_name(mp));
-    mp->written++;
     return emit(w);
 }
 
@@ -832,8 +830,6 @@ static cs_status write_pivot_record(writer *w, map_plan *mp, const void *row, si
     /* a form with nothing answered still shows as one empty answer */
     if (st == CS_OK && answered == 0)
         st = emit_answer(w, mp, first_name ? first_name : "", (cs_wr_cell){"", 0}, day, 0);
-    if (st == CS_OK)
-        mp->written++;
     return st;
 }
 
