@@ -365,10 +365,6 @@ void syn_gen_adopters(syn_ctx *c, syn_rng *r, const char *family, int adopters, 
                       cs_date matched, cs_date placed, cs_date order, bool ffa);
 void syn_gen_waiting_adopters(syn_ctx *c, syn_rng *r, uint32_t families);
 
-void syn_inject_defects(syn_ctx *c, syn_child *ch);              /* gen_defects*.c */
-bool syn_inject_cin_defect(syn_ctx *c, syn_child *ch, syn_rng *r, int kind);
-bool syn_inject_903_defect(syn_ctx *c, syn_child *ch, syn_rng *r, int kind);
-extern const int syn_cin_defect_kinds;
-extern const int syn_903_defect_kinds;
+void syn_inject_defects(syn_ctx *c, syn_child *ch);              /* gen_defects.c */
 
 #endif
