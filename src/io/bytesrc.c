@@ -27,7 +27,7 @@ struct cs_bytesrc {
     size_t max_read;            /* 0 = none; see cs_bytesrc_set_max_read */
 
     unsigned char *in;          /* peeked plain bytes, or compressed input */
-    size_t in_len, in_pos;
+    size_t in_cap, in_len, in_pos;
     uint64_t raw_consumed;      /* raw (compressed) bytes taken from fd/mem */
     int raw_eof;
 
@@ -85,10 +85,12 @@ static cs_status raw_read(cs_bytesrc *s, unsigned char *buf, size_t cap, size_t 
  * gzip magic can be seen even when the source trickles in. */
 static cs_status peek_magic(cs_bytesrc *s)
 {
-    s->in = cs_xmalloc(RAW_CHUNK);
+    /* a small memory source gets a small buffer (fuzzing opens thousands) */
+    s->in_cap = s->fd < 0 && s->mem_len < RAW_CHUNK ? s->mem_len + 2 : RAW_CHUNK;
+    s->in = cs_xmalloc(s->in_cap);
     while (s->in_len < 2 && !s->raw_eof) {
         size_t got;
-        cs_status st = raw_read(s, s->in + s->in_len, RAW_CHUNK - s->in_len, &got);
+        cs_status st = raw_read(s, s->in + s->in_len, s->in_cap - s->in_len, &got);
         if (st != CS_OK)
             return st;
         s->in_len += got;
@@ -172,7 +174,7 @@ static cs_status after_member(cs_bytesrc *s)
             break;
         size_t got;
         s->in_pos = s->in_len = 0;
-        cs_status st = raw_read(s, s->in, RAW_CHUNK, &got);
+        cs_status st = raw_read(s, s->in, s->in_cap, &got);
         if (st != CS_OK)
             return st;
         if (got == 0) {
@@ -199,7 +201,7 @@ static cs_status refill_compressed(cs_bytesrc *s, uint64_t produced)
 {
     size_t n;
     s->in_pos = s->in_len = 0;
-    cs_status st = raw_read(s, s->in, RAW_CHUNK, &n);
+    cs_status st = raw_read(s, s->in, s->in_cap, &n);
     if (st != CS_OK)
         return st;
     if (n == 0) {
@@ -225,16 +227,15 @@ static cs_status gzip_read(cs_bytesrc *s, unsigned char *buf, size_t cap, size_t
             st = after_member(s);
             continue;
         }
-        if (s->in_pos == s->in_len) {
-            st = refill_compressed(s, want - s->z.avail_out);
-            continue;
-        }
+        /* inflate first even with no input left: it may hold output back */
         s->z.next_in = s->in + s->in_pos;
         s->z.avail_in = (uInt)(s->in_len - s->in_pos);
         int zr = inflate(&s->z, Z_NO_FLUSH);
         s->in_pos = s->in_len - s->z.avail_in;
         if (zr == Z_STREAM_END) {
             s->z_member_done = 1;
+        } else if (zr == Z_BUF_ERROR && s->z.avail_in == 0) {
+            st = refill_compressed(s, want - s->z.avail_out);
         } else if (zr != Z_OK) {
             uint64_t off = s->raw_consumed - s->z.avail_in;
             cs_diag_set(&s->err, CS_ERR_FORMAT, s->name, 0, 0,

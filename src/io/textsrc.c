@@ -22,7 +22,7 @@
 #include "io/utf8.h"
 #include "util/arena.h"
 
-#define RAW_CAP (256u * 1024u)
+#define RAW_MAX (256u * 1024u)   /* raw buffer; it starts at SNIFF_BYTES */
 #define SNIFF_BYTES (64u * 1024u)
 #define SMALL_OUT 16u   /* below this a read goes through the pend buffer */
 
@@ -41,9 +41,10 @@ struct cs_textsrc {
     iconv_t cd;
 
     unsigned char *raw;
-    size_t raw_pos, raw_len;
+    size_t raw_cap, raw_pos, raw_len;
     uint64_t raw_base;       /* raw offset of raw[0] */
     int raw_eof;
+    int last_read_full;      /* the last read filled the buffer: grow it */
 
     uint64_t line;           /* line of the next output byte (1-based) */
     uint64_t col;            /* characters already on that line */
@@ -135,16 +136,23 @@ static cs_status refill(cs_textsrc *t)
         t->raw_len -= t->raw_pos;
         t->raw_pos = 0;
     }
-    if (t->raw_eof || t->raw_len == RAW_CAP)
+    if (t->raw_eof)
+        return CS_OK;
+    if (t->last_read_full && t->raw_cap < RAW_MAX) {
+        t->raw_cap *= 2;   /* a long input: larger reads */
+        t->raw = cs_xrealloc(t->raw, t->raw_cap);
+    }
+    if (t->raw_len == t->raw_cap)
         return CS_OK;
     size_t got;
     cs_diag e;
     cs_diag_clear(&e);
-    cs_status st = cs_bytesrc_read(t->src, t->raw + t->raw_len, RAW_CAP - t->raw_len, &got, &e);
+    cs_status st = cs_bytesrc_read(t->src, t->raw + t->raw_len, t->raw_cap - t->raw_len, &got, &e);
     if (st != CS_OK)
         return set_failed(t, &e);
     if (got == 0)
         t->raw_eof = 1;
+    t->last_read_full = got == t->raw_cap - t->raw_len;
     t->raw_len += got;
     return CS_OK;
 }
@@ -555,7 +563,8 @@ cs_status cs_textsrc_open(cs_textsrc **out, cs_bytesrc *src, cs_encoding enc,
     t->policy = policy;
     t->findings = findings;
     t->cd = (iconv_t)-1;
-    t->raw = cs_xmalloc(RAW_CAP);
+    t->raw_cap = SNIFF_BYTES;
+    t->raw = cs_xmalloc(t->raw_cap);
     t->line = 1;
     if ((unsigned)enc > CS_ENC_LATIN1) {
         cs_diag_set(d, CS_ERR_CONFIG, t->name, 0, 0, "unknown encoding number %d", (int)enc);

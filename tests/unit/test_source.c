@@ -210,6 +210,15 @@ static void test_gzip_file_detected_by_magic(void **state)
     assert_int_equal(cs_bytesrc_offset(b), sizeof text);
     cs_bytesrc_close(b);
     free(r.data);
+    /* 1-byte reads: zlib holds decoded output back while input runs out */
+    for (size_t max_read = 1; max_read <= 2; max_read++) {
+        decode_opts o = {.max_read = max_read, .chunk = 1};
+        r = decode(z, zlen, &o);
+        assert_int_equal(r.st, CS_EOF);
+        assert_int_equal(r.len, sizeof text);
+        assert_memory_equal(r.data, text, sizeof text);
+        free(r.data);
+    }
     free(z);
     drop_file(path);
 }
@@ -261,6 +270,14 @@ static void test_gzip_truncated(void **state)
     char buf[16];
     assert_int_equal(cs_textsrc_read(t, buf, sizeof buf, &got, &d), CS_ERR_FORMAT);
     cs_textsrc_close(t);
+    /* with 1-byte reads, the same text comes out before the same error */
+    decode_opts small = {.max_read = 1, .chunk = 1};
+    text_result r1 = decode(z, cut, &small);
+    assert_int_equal(r1.st, CS_ERR_FORMAT);
+    assert_int_equal(r1.len, r.len);
+    assert_memory_equal(r1.data, r.data, r.len);
+    assert_int_equal(r1.d.byte_offset, cut);
+    free(r1.data);
     free(r.data);
 
     /* just the magic: truncated too */
@@ -346,7 +363,8 @@ static void test_encoding_names(void **state)
 }
 
 /* "Zoë £5 ‘quoted’ – ok\r\nline 2\n" in each encoding. */
-static const char want_utf8[] = "Zo\xC3\xAB \xC2\xA3" "5 \xE2\x80\x98quoted\xE2\x80\x99 \xE2\x80\x93 ok\r\nline 2\n";
+static const char want_utf8[] =
+    "Zo\xC3\xAB \xC2\xA3" "5 \xE2\x80\x98quoted\xE2\x80\x99 \xE2\x80\x93 ok\r\nline 2\n";
 static const char in_cp1252[] = "Zo\xEB \xA3" "5 \x91quoted\x92 \x96 ok\r\nline 2\n";
 
 /* The sample as UTF-16 (little or big endian), optionally with a BOM. */
@@ -491,8 +509,9 @@ static void test_invalid_utf8(void **state)
     expect_error("ab\ncd\xC3(x\n", 9, CS_ENC_UTF8, 2, 3, 5, "invalid UTF-8");
     expect_error("\xEF\xBB\xBF" "ab\r\nc\xFF", 9, CS_ENC_UTF8, 2, 2, 8, "FF");
     expect_error("a\rb\r\nc\nd\xC0\x80", 10, CS_ENC_UTF8, 4, 2, 8, "invalid UTF-8");  /* overlong */
-    expect_error("x\xED\xA0\x80", 4, CS_ENC_UTF8, 1, 2, 1, "invalid UTF-8");          /* surrogate */
-    expect_error("\xC3\xA9\xC3\xA9\xF4\x90\x80\x80", 8, CS_ENC_UTF8, 1, 3, 4, "F4");  /* > U+10FFFF */
+    expect_error("x\xED\xA0\x80", 4, CS_ENC_UTF8, 1, 2, 1, "invalid UTF-8");   /* surrogate */
+    /* above U+10FFFF */
+    expect_error("\xC3\xA9\xC3\xA9\xF4\x90\x80\x80", 8, CS_ENC_UTF8, 1, 3, 4, "F4");
     expect_error("ok\n\xE2\x82", 5, CS_ENC_UTF8, 2, 1, 3, "cut short");
     expect_error("a,b\nc\0d\n", 8, CS_ENC_UTF8, 2, 2, 5, "NUL byte");
     expect_error("a,b\nc\0d\n", 8, CS_ENC_AUTO, 2, 2, 5, "NUL byte");
