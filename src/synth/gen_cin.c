@@ -70,7 +70,7 @@ static int assessment_wd(syn_rng *r)
 /* CP plan length in days, banded like England 2024-25 (D7). */
 static int cp_days(syn_rng *r)
 {
-    static const uint16_t w[5] = {159, 110, 435, 252, 44};
+    static const uint16_t w[5] = {159, 110, 435, 252, 20};
     static const int lo[5] = {40, 92, 183, 366, 731};
     static const int hi[5] = {91, 182, 365, 730, 1100};
     int b = syn_pick(r, w, 5);
@@ -678,7 +678,7 @@ void syn_gen_episodes(syn_ctx *c, syn_child *ch)
                                               : c->ref - 150;
     cs_date last = child_end(ch);
     bool referred = ch->birth == CS_DATE_NONE ? syn_chance(r, 0.85)
-                                              : ch->uasc || syn_chance(r, 0.6);
+                                              : ch->uasc || syn_chance(r, 0.5);
     if (first > last) {
         referred = false;
         last = ch->limit;
@@ -714,9 +714,9 @@ void syn_gen_episodes(syn_ctx *c, syn_child *ch)
         emit_episode(c, ch, &ep);
         if (ep.closure == CS_DATE_NONE || ep.closure >= ch->limit)
             break;
-        if (!syn_chance(r, 0.42))
+        if (!syn_chance(r, 0.55))
             break;
-        t = ep.closure + (syn_chance(r, 0.45) ? syn_range(r, 14, 300) : syn_range(r, 300, 1500));
+        t = ep.closure + (syn_chance(r, 0.7) ? syn_range(r, 14, 240) : syn_range(r, 240, 1500));
         if (t > ch->limit || (ch->age18 != CS_DATE_NONE && t >= ch->age18 - 30))
             break;
     }

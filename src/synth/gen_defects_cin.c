@@ -127,6 +127,18 @@ static bool child_id_nonalnum(syn_dx *x)
     return true;
 }
 
+/* The child has an in-scope episode that was not a no-further-action referral. */
+static bool acted_in_scope(syn_dx *x)
+{
+    DX_FOR(x, referral, i)
+    {
+        const cs_referral *rf = DX_ROW(x, referral, i);
+        if (syn_dx_ref_in_scope(x, rf) && rf->nfa == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool school_age_no_upn(syn_dx *x)
 {
     cs_person *p = syn_dx_person(x);
@@ -136,13 +148,7 @@ static bool school_age_no_upn(syn_dx *x)
     cs_date_to_ymd(x->c->ref, &y, &m, &d);
     if (p->birth_date > cs_date_from_ymd(y - 6, 8, 31))
         return false;
-    bool acted = false;
-    DX_FOR(x, referral, i)
-    {
-        const cs_referral *rf = DX_ROW(x, referral, i);
-        acted |= syn_dx_ref_in_scope(x, rf) && rf->nfa == 0;
-    }
-    if (!acted)
+    if (!acted_in_scope(x))
         return false;
     p->upn = NULL;
     p->former_upn = NULL;
@@ -157,13 +163,7 @@ static bool un7_with_action(syn_dx *x)
     cs_person *p = syn_dx_person(x);
     if (!x->in_cin || p->birth_date == CS_DATE_NONE)
         return false;
-    bool acted = false;
-    DX_FOR(x, referral, i)
-    {
-        const cs_referral *rf = DX_ROW(x, referral, i);
-        acted |= syn_dx_ref_in_scope(x, rf) && rf->nfa == 0;
-    }
-    if (!acted)
+    if (!acted_in_scope(x))
         return false;
     p->upn = NULL;
     p->former_upn = NULL;

@@ -432,6 +432,24 @@ static void test_clean_invariants(void **state)
     for (size_t i = 0; i < CS_COUNT(&m, worker); i++)
         if (wk[i].registration_no)
             assert_memory_equal(wk[i].registration_no, "SW", 2);
+    /* caseloads: open allocations at the reference date per case-holding
+     * social worker of the teams that hold cases, about 15-25 */
+    size_t open = 0, holders = 0;
+    ptr_index teams_with_cases;
+    idx_init(&teams_with_cases, 64);
+    for (size_t i = 0; i < CS_COUNT(&m, involvement); i++)
+        if (strcmp(iv[i].role, "ALLOCATED_SW") == 0 && iv[i].start_date <= ref &&
+            (iv[i].end_date == CS_DATE_NONE || iv[i].end_date > ref)) {
+            open++;
+            idx_put(&teams_with_cases, iv[i].team_id, 1);
+        }
+    for (size_t i = 0; i < CS_COUNT(&m, worker); i++)
+        if (strcmp(wk[i].role, "Team Manager") != 0 && idx_get(&teams_with_cases, wk[i].team_id) == 1)
+            holders++;
+    idx_free(&teams_with_cases);
+    double caseload = (double)open / (double)holders;
+    if (caseload < 15 || caseload > 25)
+        fail_msg("average caseload %.1f", caseload);
     idx_free(&persons);
     idx_free(&refs);
     idx_free(&cps);
