@@ -18,6 +18,7 @@
 #define PROGRESS_EVERY 65536u
 
 struct cs_xmissing {
+    uint32_t file;
     const char *column;
     struct cs_xmissing *next;
 };
@@ -45,9 +46,10 @@ void cs_x_missing_column(cs_extractor *x, const cs_xmap *xm, const char *column,
                          const char *field)
 {
     for (const struct cs_xmissing *m = x->missing; m; m = m->next)
-        if (strcasecmp(m->column, column) == 0)
+        if (m->file == x->file_index && strcasecmp(m->column, column) == 0)
             return;
-    struct cs_xmissing *m = cs_arena_alloc(&x->file, sizeof *m);
+    struct cs_xmissing *m = cs_arena_alloc(&x->run, sizeof *m);
+    m->file = x->file_index;
     m->column = column;
     m->next = x->missing;
     x->missing = m;
@@ -120,7 +122,9 @@ static void matches_free(matches *m)
 
 /* ---- one file ---- */
 
-static void resolve_columns(cs_extractor *x, cs_xmap *xm, const cs_table_reader *t)
+/* Column numbers of every field map in this file; with report, a missing
+ * column is an X120 finding (once per file and column). */
+static void resolve_columns(cs_extractor *x, cs_xmap *xm, const cs_table_reader *t, int report)
 {
     for (size_t i = 0; i < xm->nfields; i++) {
         cs_xfield *f = &xm->fields[i];
@@ -140,7 +144,7 @@ static void resolve_columns(cs_extractor *x, cs_xmap *xm, const cs_table_reader 
             f->cols = cs_arena_alloc(&x->file, fm->ncolumns * sizeof *f->cols);
             for (size_t k = 0; k < fm->ncolumns; k++) {
                 f->cols[k] = cs_table_find_column(t, fm->columns[k]);
-                if (f->cols[k] < 0)
+                if (f->cols[k] < 0 && report)
                     cs_x_missing_column(x, xm, fm->columns[k], fm->field);
             }
             break;
@@ -148,19 +152,19 @@ static void resolve_columns(cs_extractor *x, cs_xmap *xm, const cs_table_reader 
         }
         for (size_t k = 0; k < 3 && names[k]; k++) {
             *slots[k] = cs_table_find_column(t, names[k]);
-            if (*slots[k] < 0)
+            if (*slots[k] < 0 && report)
                 cs_x_missing_column(x, xm, names[k], fm->field);
         }
     }
 }
 
-static void resolve_filters(cs_extractor *x, cs_xmap *xm, const cs_table_reader *t)
+static void resolve_filters(cs_extractor *x, cs_xmap *xm, const cs_table_reader *t, int report)
 {
     const cs_entity_map *map = xm->map;
     xm->filter_cols = cs_arena_alloc(&x->file, (map->nfilters ? map->nfilters : 1) * sizeof(int));
     for (size_t i = 0; i < map->nfilters; i++) {
         xm->filter_cols[i] = cs_table_find_column(t, map->filters[i].column);
-        if (xm->filter_cols[i] < 0)
+        if (xm->filter_cols[i] < 0 && report)
             cs_x_missing_column(x, xm, map->filters[i].column, NULL);
     }
 }
@@ -211,11 +215,13 @@ static int passes_filters(cs_extractor *x, const cs_xmap *xm, const cs_record *r
             const char *id = field_text(rec, xm->fields[xm->id].col, &in);
             snprintf(sid, sizeof sid, "%.*s", (int)(in > 200 ? 200 : in), id);
         }
-        const cs_field *f = &rec->fields[xm->filter_cols[i]];
+        int col = xm->filter_cols[i];
+        const cs_field *f = col >= 0 && (uint32_t)col < rec->nfields ? &rec->fields[col] : NULL;
         char detail[300];
         snprintf(detail, sizeof detail, "%s is one of the values the profile excludes",
                  map->filters[i].column);
-        cs_findings_addv(x->fx, CS_FK_EXCLUDED, x->path, f->line ? f->line : rec->line, f->col,
+        cs_findings_addv(x->fx, CS_FK_EXCLUDED, x->path, f && f->line ? f->line : rec->line,
+                         f ? f->col : 0,
                          map->entity->name, map->filters[i].column, sid[0] ? sid : NULL, s, n,
                          NULL, detail);
         return 0;
@@ -231,7 +237,18 @@ static cs_status read_file(cs_extractor *x, cs_xmap *xm, const char *path, uint6
     x->path = path;
     x->file_index = cs_model_add_file(x->m, path);
     x->records = 0;
-    x->missing = NULL;
+    /* Several maps may read one file (a form answers table feeds many
+     * entities): facts about the file itself are recorded once. */
+    if (x->file_index >= x->seen_cap) {
+        size_t cap = x->seen_cap ? x->seen_cap : 64;
+        while (cap <= x->file_index)
+            cap *= 2;
+        x->seen = cs_xrealloc(x->seen, cap);
+        memset(x->seen + x->seen_cap, 0, cap - x->seen_cap);
+        x->seen_cap = cap;
+    }
+    int first = !x->seen[x->file_index];
+    x->seen[x->file_index] = 1;
     fs->path = cs_xstrdup(path);
     fs->bytes = size;
     fs->entity = map->entity->name;
@@ -241,17 +258,23 @@ static cs_status read_file(cs_extractor *x, cs_xmap *xm, const char *path, uint6
     if (pg->fn)
         pg->fn(pg->ctx, path, pg->done, pg->total);
     if (size == 0) {
-        cs_findings_addv(x->fx, CS_FK_EMPTY_FILE, path, 0, 0, map->entity->name, NULL, NULL,
-                         NULL, 0, NULL, "the file is empty");
+        if (first)
+            cs_findings_addv(x->fx, CS_FK_EMPTY_FILE, path, 0, 0, map->entity->name, NULL,
+                             NULL, NULL, 0, NULL, "the file is empty");
         return CS_OK;
     }
     cs_table_reader *t = NULL;
-    cs_status st = cs_table_open(&t, path, &map->table, x->fx, d);
+    cs_status st = cs_table_open(&t, path, &map->table, first ? x->fx : NULL, d);
     if (st != CS_OK)
         return st;
     free((void *)fs->encoding);
     fs->encoding = cs_xstrdup(cs_table_encoding(t));
-    resolve_filters(x, xm, t);
+    /* XML records need not all carry the same elements: a column first seen
+     * in a later record is added then, so XML columns are looked up again
+     * when the table grows and reported missing only at the end. */
+    int lazy = map->table.format == CS_TABLE_XML && !map->pivot;
+    size_t known = cs_table_ncolumns(t);
+    resolve_filters(x, xm, t, !lazy);
     cs_pivot_state *ps = NULL;
     if (map->pivot) {
         ps = cs_pivot_begin(x, xm, t);
@@ -260,18 +283,24 @@ static cs_status read_file(cs_extractor *x, cs_xmap *xm, const char *path, uint6
             return CS_OK;   /* key/name/value missing: recorded as X120 */
         }
     } else {
-        resolve_columns(x, xm, t);
+        resolve_columns(x, xm, t, !lazy);
     }
     uint64_t rows = 0;
     cs_record rec;
     while ((st = cs_table_next(t, &rec, d)) == CS_OK) {
         if (rec.blank) {
-            cs_findings_addv(x->fx, CS_FK_BLANK_ROW, path, rec.line, 0, map->entity->name, NULL,
-                             NULL, NULL, 0, NULL, NULL);
+            if (first)
+                cs_findings_addv(x->fx, CS_FK_BLANK_ROW, path, rec.line, 0, map->entity->name,
+                                 NULL, NULL, NULL, 0, NULL, NULL);
             continue;
         }
         rows++;
-        if (cs_table_ragged(t)) {
+        if (lazy && cs_table_ncolumns(t) != known) {
+            known = cs_table_ncolumns(t);
+            resolve_filters(x, xm, t, 0);
+            resolve_columns(x, xm, t, 0);
+        }
+        if (first && cs_table_ragged(t)) {
             char detail[96];
             snprintf(detail, sizeof detail, "%u fields where the header has %zu",
                      cs_table_raw_nfields(t), cs_table_ncolumns(t));
@@ -293,7 +322,11 @@ static cs_status read_file(cs_extractor *x, cs_xmap *xm, const char *path, uint6
         cs_table_close(t);
         return st;
     }
-    if (rows == 0)
+    if (lazy) {
+        resolve_filters(x, xm, t, 1);
+        resolve_columns(x, xm, t, 1);
+    }
+    if (rows == 0 && first)
         cs_findings_addv(x->fx, CS_FK_EMPTY_FILE, path, 0, 0, map->entity->name, NULL, NULL,
                          NULL, 0, NULL, "no data rows after the header");
     fs->records = x->records;
@@ -376,6 +409,7 @@ cs_status cs_extract(const cs_profile *p, const char *input_dir, cs_model *m,
     free(found);
     free(x.buf);
     free(x.part);
+    free(x.seen);
     cs_arena_free(&x.run);
     cs_arena_free(&x.file);
     stats->seconds = now() - t0;

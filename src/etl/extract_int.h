@@ -51,7 +51,9 @@ typedef struct {
     const char *path;
     uint32_t file_index;
     uint64_t records;             /* canonical records emitted from this file */
-    struct cs_xmissing *missing;  /* columns already reported missing in this file */
+    struct cs_xmissing *missing;  /* (file, column) pairs already reported missing */
+    unsigned char *seen;          /* per model file index: already read in this run */
+    size_t seen_cap;
 } cs_extractor;
 
 /* convert.c: build one canonical record from slots (the file's fields, or

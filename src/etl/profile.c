@@ -699,8 +699,7 @@ static cs_status parse_layout(loader *L, lentity *e, const cs_ynode *n)
 
 /* Parse one entity map into e. For a fresh map e is zeroed with its entity
  * resolved; for an override e is a copy of the parent's map. */
-static cs_status parse_entity_body(loader *L, const cs_ynode *key, const cs_ynode *v, lentity *e,
-                                   int is_override)
+static cs_status parse_entity_body(loader *L, const cs_ynode *v, lentity *e, int is_override)
 {
     cs_status st;
     for (const cs_ynode *c = v->first; c; c = c->next) {
@@ -727,7 +726,6 @@ static cs_status parse_entity_body(loader *L, const cs_ynode *key, const cs_ynod
         if (st != CS_OK)
             return st;
     }
-    (void)key;
     return CS_OK;
 }
 
@@ -782,7 +780,7 @@ static cs_status parse_entities(loader *L, const cs_ynode *n)
         e->entity = desc;
         e->optional = UNSET;
         settings_unset(&e->set);
-        if ((st = parse_entity_body(L, c->key, c, e, 0)) != CS_OK)
+        if ((st = parse_entity_body(L, c, e, 0)) != CS_OK)
             return st;
         if (*slot) {
             e->next = (*slot)->next;
@@ -836,7 +834,7 @@ static cs_status parse_override(loader *L, const cs_ynode *n)
         lentity *e = cs_arena_alloc(L->a, sizeof *e);
         *e = **slot;
         e->fields = copy_fields(L, (*slot)->fields);
-        if ((st = parse_entity_body(L, c->key, c, e, 1)) != CS_OK)
+        if ((st = parse_entity_body(L, c, e, 1)) != CS_OK)
             return st;
         *slot = e;
     }

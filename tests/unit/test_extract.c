@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "etl/extract.h"
 #include "etl/profile.h"
@@ -216,6 +217,19 @@ static void test_filters(void **state)
     assert_string_equal(f->source_id, "999999");
     assert_string_equal(f->field, "ID");
     done(&r);
+
+    /* a filter on a column the file lacks sees empty values */
+    extract(&r, "entities:\n"
+                "  person:\n"
+                "    file: p.csv\n"
+                "    filter: [{ column: STATUS, exclude: [\"\"] }]\n"
+                "    fields: { id: ID }\n");
+    assert_int_equal(r.st, CS_OK);
+    assert_int_equal(CS_COUNT(&r.m, person), 0);
+    assert_int_equal(count_kind(&r, CS_FK_EXCLUDED), 5);
+    assert_int_equal(nth_kind(&r, CS_FK_EXCLUDED, 4)->line, 6);
+    assert_int_equal(count_kind(&r, CS_FK_MISSING_COLUMN), 1);
+    done(&r);
 }
 
 static void test_pivot(void **state)
@@ -371,6 +385,35 @@ static void test_missing_columns_blank_ragged(void **state)
     done(&r);
 }
 
+static void test_shared_file_facts_once(void **state)
+{
+    (void)state;
+    put("in", "forms.csv", "K,KIND,P,N,V\nk1,A,p1,x,1\n\nk2,B,p1,x,2,extra\n");
+    run r;
+    extract(&r, "entities:\n"
+                "  person: { file: forms.csv, fields: { id: P, upn: MISSING } }\n"
+                "  a:\n"
+                "    entity: assessment\n"
+                "    file: forms.csv\n"
+                "    filter: [{ column: KIND, include: [A] }]\n"
+                "    fields: { id: K, person_id: P, team_id: MISSING }\n"
+                "  b:\n"
+                "    entity: cin_plan\n"
+                "    file: forms.csv\n"
+                "    filter: [{ column: KIND, include: [B] }]\n"
+                "    fields: { id: K, person_id: P }\n");
+    assert_int_equal(r.st, CS_OK);
+    assert_int_equal(CS_COUNT(&r.m, assessment), 1);
+    assert_int_equal(CS_COUNT(&r.m, cin_plan), 1);
+    assert_int_equal(r.stats.nfiles, 3);
+    assert_int_equal(r.m.nfiles, 2);                        /* "" and forms.csv */
+    assert_int_equal(count_kind(&r, CS_FK_BLANK_ROW), 1);
+    assert_int_equal(count_kind(&r, CS_FK_RAGGED_ROW), 1);
+    assert_int_equal(count_kind(&r, CS_FK_MISSING_COLUMN), 1);
+    assert_int_equal(count_kind(&r, CS_FK_DUPLICATE_ID), 1);  /* person p1 twice */
+    done(&r);
+}
+
 static void test_duplicates_and_orphans(void **state)
 {
     (void)state;
@@ -440,6 +483,73 @@ static void test_files_missing_and_empty(void **state)
     snprintf(in, sizeof in, "%s/in", dir);
 }
 
+static void test_fixed_xml_gzip(void **state)
+{
+    (void)state;
+    put("in", "contacts.dat",
+        "C000000001  P001      20240105\n"
+        "C000000002  P002      \n"
+        "C000000003\n");
+    put("in", "refs.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<Export>\n"
+        "  <Referral id=\"R1\"><Child>P001</Child><Date>2024-01-05</Date></Referral>\n"
+        "  <Referral id=\"R2\"><Date>2024-02-06</Date><Child>P002</Child><NFA>true</NFA></Referral>\n"
+        "</Export>\n");
+    char path[600];
+    snprintf(path, sizeof path, "%s/in/people.csv.gz", dir);
+    gzFile gz = gzopen(path, "wb");
+    assert_non_null(gz);
+    gzputs(gz, "ID;NAME\nP001;Ann\nP002;Bob\n");
+    gzclose(gz);
+    run r;
+    extract(&r, "entities:\n"
+                "  person: { file: people.csv.gz, fields: { id: ID, upn: NAME } }\n"
+                "  contact:\n"
+                "    format: fixed\n"
+                "    file: contacts.dat\n"
+                "    layout:\n"
+                "      - { name: CONTACT_ID, start: 1, width: 12 }\n"
+                "      - { name: PERSON_ID, start: 13, width: 10 }\n"
+                "      - { name: WHEN, start: 23, width: 8 }\n"
+                "    fields: { id: CONTACT_ID, person_id: PERSON_ID, contact_date: WHEN }\n"
+                "  referral:\n"
+                "    format: xml\n"
+                "    record: Referral\n"
+                "    file: refs.xml\n"
+                "    fields: { id: id, person_id: Child, referral_date: Date, nfa: NFA,\n"
+                "              closure_date: Closed }\n");
+    if (r.st != CS_OK) {
+        char buf[2048];
+        print_error("%s\n", cs_diag_format(&r.d, buf, sizeof buf));
+    }
+    assert_int_equal(r.st, CS_OK);
+    assert_int_equal(CS_COUNT(&r.m, person), 2);
+    assert_string_equal(CS_TABLE(&r.m, person)[1].upn, "Bob");   /* ';' sniffed, gzip by magic */
+    assert_int_equal(CS_COUNT(&r.m, contact), 3);
+    const cs_contact *c = CS_TABLE(&r.m, contact);
+    assert_string_equal(c[0].id, "C000000001");
+    assert_string_equal(c[0].person_id, "P001");
+    assert_int_equal(c[0].contact_date, ymd(2024, 1, 5));
+    assert_int_equal(c[1].contact_date, CS_DATE_NONE);
+    assert_null(c[2].person_id);
+    assert_int_equal(c[2].prov.line, 3);
+    assert_int_equal(count_kind(&r, CS_FK_RAGGED_ROW), 2);         /* lines 2 and 3 stop early */
+    assert_int_equal(CS_COUNT(&r.m, referral), 2);
+    const cs_referral *x = CS_TABLE(&r.m, referral);
+    assert_string_equal(x[0].id, "R1");
+    assert_string_equal(x[0].person_id, "P001");
+    assert_int_equal(x[1].referral_date, ymd(2024, 2, 6));
+    assert_string_equal(x[1].person_id, "P002");               /* matched by name, not place */
+    assert_int_equal(x[1].nfa, 1);
+    assert_int_equal(x[0].nfa, CS_BOOL_NONE);
+    assert_int_equal(x[1].prov.line, 4);
+    /* NFA first appears in the second record: not missing; Closed never does */
+    assert_int_equal(count_kind(&r, CS_FK_MISSING_COLUMN), 1);
+    assert_string_equal(nth_kind(&r, CS_FK_MISSING_COLUMN, 0)->original, "Closed");
+    done(&r);
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -504,8 +614,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pivot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split_and_concat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_columns_blank_ragged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_file_facts_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_and_orphans, setup, teardown),
         cmocka_unit_test_setup_teardown(test_files_missing_and_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fixed_xml_gzip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dump_and_findings_csv, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
