@@ -1,0 +1,347 @@
+/* The compiler: checked syntax trees to bytecode for the stack VM. Each
+ * rule becomes one program that leaves true on the stack when the rule
+ * fails for the row (its `when` clauses hold and a `require` does not).
+ * Aggregates compile to loops over a range of rows kept in local slots, so
+ * running a rule never allocates. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/builtins.h"
+#include "rules/internal.h"
+
+typedef struct {
+    cs_ruleset *rs;
+    cs_instr *code;
+    uint32_t n, cap;
+    int depth, max_depth;
+} emitter;
+
+static uint32_t emit(emitter *e, cs_opcode op, int32_t a, int32_t b, int u, int delta)
+{
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 64;
+        e->code = cs_xrealloc(e->code, e->cap * sizeof *e->code);
+    }
+    e->code[e->n] = (cs_instr){(uint8_t)op, (uint8_t)u, a, b};
+    e->depth += delta;
+    if (e->depth > e->max_depth)
+        e->max_depth = e->depth;
+    return e->n++;
+}
+
+static uint32_t here(const emitter *e) { return e->n; }
+
+static void patch_a(emitter *e, uint32_t at, uint32_t target) { e->code[at].a = (int32_t)target; }
+static void patch_b(emitter *e, uint32_t at, uint32_t target) { e->code[at].b = (int32_t)target; }
+
+static int add_const(cs_ruleset *rs, cs_vval v)
+{
+    for (uint32_t i = 0; i < rs->nconsts; i++) {
+        const cs_vval *c = &rs->consts[i];
+        if (c->kind == v.kind && c->i == v.i &&
+            (c->s == v.s || (c->s && v.s && strcmp(c->s, v.s) == 0)))
+            return (int)i;
+    }
+    uint32_t k = CS_RS_PUSH(rs, rs->consts, rs->nconsts, rs->consts_cap);
+    rs->consts[k] = v;
+    return (int)k;
+}
+
+static void expr(emitter *e, const cs_ast *n);
+
+/* [lo, hi) of the rows of an aggregate's source into slots s, s+1 */
+static void range(emitter *e, const cs_ast *src, int slot, int rev)
+{
+    if (src->ix == -1) {
+        emit(e, OP_RANGE_ALL, slot, src->grp, rev, 0);
+        return;
+    }
+    expr(e, src->a);
+    if (src->a->grp != src->ix)
+        emit(e, OP_UP, src->ix, 0, 0, 0);
+    emit(e, OP_RANGE, slot, src->ix2, rev, -1);
+}
+
+static void agg(emitter *e, const cs_ast *n)
+{
+    int kind = n->op, s = n->ix, acc = n->ix3;
+    if (n->neg) {   /* indexed count over a whole return */
+        expr(e, n->c);
+        emit(e, OP_COUNT_EQ, n->ix2, 0, 0, 0);
+        return;
+    }
+    int rev = kind == AGG_FINAL;
+    range(e, n->a, s, rev);
+    switch (kind) {
+    case AGG_COUNT:
+        emit(e, OP_PUSH_INT, 0, 0, 0, 1);
+        emit(e, OP_STORE, acc, 0, 0, -1);
+        break;
+    case AGG_SUM:
+        emit(e, OP_PUSH_INT, 0, 0, 0, 1);
+        emit(e, OP_STORE, acc, 0, 0, -1);
+        break;
+    case AGG_MIN:
+    case AGG_MAX:
+        emit(e, OP_PUSH_ABSENT, 0, 0, 0, 1);
+        emit(e, OP_STORE, acc, 0, 0, -1);
+        break;
+    case AGG_DISTINCT:
+        emit(e, OP_DSET_CLEAR, n->ix2, 0, 0, 0);
+        break;
+    default:
+        break;
+    }
+    uint32_t loop = here(e);
+    uint32_t iter = emit(e, OP_ITER, s, 0, rev, 0);
+    if (n->b) {
+        expr(e, n->b);
+        if (kind == AGG_ALL)
+            emit(e, OP_JT, (int32_t)loop, 0, 0, -1);
+        else
+            emit(e, OP_JF, (int32_t)loop, 0, 0, -1);
+    }
+    uint32_t done = 0;
+    switch (kind) {
+    case AGG_COUNT:
+        emit(e, OP_INC, acc, 0, 0, 0);
+        emit(e, OP_JMP, (int32_t)loop, 0, 0, 0);
+        patch_b(e, iter, here(e));
+        emit(e, OP_LOAD, acc, 0, 0, 1);
+        return;
+    case AGG_SUM:
+    case AGG_MIN:
+    case AGG_MAX:
+        expr(e, n->c);
+        emit(e, OP_ACC, acc, 0, kind, -1);
+        emit(e, OP_JMP, (int32_t)loop, 0, 0, 0);
+        patch_b(e, iter, here(e));
+        emit(e, OP_LOAD, acc, 0, 0, 1);
+        return;
+    case AGG_DISTINCT:
+        expr(e, n->c);
+        emit(e, OP_DSET_ADD, n->ix2, 0, 0, -1);
+        emit(e, OP_JMP, (int32_t)loop, 0, 0, 0);
+        patch_b(e, iter, here(e));
+        emit(e, OP_DSET_COUNT, n->ix2, 0, 0, 1);
+        return;
+    case AGG_ANY:
+    case AGG_NONE:
+    case AGG_ALL: {
+        int found = kind == AGG_ANY ? 1 : 0;   /* value when the loop stops early */
+        emit(e, OP_PUSH_BOOL, found, 0, 0, 1);
+        done = emit(e, OP_JMP, 0, 0, 0, -1);
+        patch_b(e, iter, here(e));
+        emit(e, OP_PUSH_BOOL, !found, 0, 0, 1);
+        patch_a(e, done, here(e));
+        return;
+    }
+    case AGG_FIRST:
+    case AGG_FINAL:
+        emit(e, OP_LOAD, s + 2, 0, 0, 1);
+        done = emit(e, OP_JMP, 0, 0, 0, -1);
+        patch_b(e, iter, here(e));
+        emit(e, OP_PUSH_ABSENT, 0, 0, 0, 1);
+        patch_a(e, done, here(e));
+        return;
+    }
+}
+
+static void call(emitter *e, const cs_ast *n)
+{
+    switch (n->ix) {
+    case -2: case -3: case -4: case -5: {
+        static const cs_opcode ops[] = {OP_PRESENT, OP_ABSENT, OP_VALID, OP_INVALID};
+        expr(e, n->args[0]);
+        emit(e, ops[-2 - n->ix], 0, 0, 0, 0);
+        return;
+    }
+    case -10: {   /* if(c, a, b) */
+        expr(e, n->args[0]);
+        uint32_t jf = emit(e, OP_JF, 0, 0, 0, -1);
+        expr(e, n->args[1]);
+        uint32_t jmp = emit(e, OP_JMP, 0, 0, 0, -1);
+        patch_a(e, jf, here(e));
+        expr(e, n->args[2]);
+        patch_a(e, jmp, here(e));
+        return;
+    }
+    case -11:   /* coalesce */
+        for (uint32_t i = 0; i < n->nargs; i++)
+            expr(e, n->args[i]);
+        emit(e, OP_COALESCE, 0, (int32_t)n->nargs, 0, 1 - (int)n->nargs);
+        return;
+    case -12:   /* lookup */
+        expr(e, n->args[1]);
+        emit(e, OP_LOOKUP, n->ix2, n->ix3, 0, 0);
+        return;
+    case -13:   /* matches */
+        expr(e, n->args[0]);
+        emit(e, OP_MATCH, n->ix2, 0, 0, 0);
+        return;
+    default:
+        for (uint32_t i = 0; i < n->nargs; i++)
+            expr(e, n->args[i]);
+        emit(e, OP_CALL, n->ix, (int32_t)n->nargs, 0, 1 - (int)n->nargs);
+        return;
+    }
+}
+
+static void member(emitter *e, const cs_ast *n)
+{
+    switch (n->op) {
+    case M_FIELD:
+        if (n->a->kind == A_THIS) {
+            emit(e, OP_THIS_FIELD, n->ix, 0, 0, 1);
+        } else if (n->a->kind == A_LOCAL) {
+            emit(e, OP_LOCAL_FIELD, n->a->ix, n->ix, 0, 1);
+        } else {
+            expr(e, n->a);
+            emit(e, OP_FIELD, n->ix, 0, 0, 0);
+        }
+        return;
+    case M_UP:
+        expr(e, n->a);
+        emit(e, OP_UP, n->grp, 0, 0, 0);
+        return;
+    case M_PREV:
+    case M_NEXT:
+        expr(e, n->a);
+        emit(e, n->op == M_PREV ? OP_PREV : OP_NEXT, 0, 0, 0, 0);
+        return;
+    case M_HEADER:
+        emit(e, OP_HEADER, n->ds, 0, 0, 1);
+        return;
+    default:   /* rows outside an aggregate are rejected by the checker */
+        emit(e, OP_PUSH_ABSENT, 0, 0, 0, 1);
+        return;
+    }
+}
+
+static void expr(emitter *e, const cs_ast *n)
+{
+    switch (n->kind) {
+    case A_INT:
+        emit(e, OP_PUSH_INT, (int32_t)n->ival, 0, 0, 1);
+        return;
+    case A_BOOL:
+        emit(e, OP_PUSH_BOOL, n->ival ? 1 : 0, 0, 0, 1);
+        return;
+    case A_STR:
+        emit(e, OP_PUSH_CONST, add_const(e->rs, (cs_vval){VK_STR, 0, 0, 0, n->sval}), 0, 0, 1);
+        return;
+    case A_DATE:
+        emit(e, OP_PUSH_CONST,
+             add_const(e->rs, (cs_vval){VK_DATE, 0, 0, (int32_t)n->ival, NULL}), 0, 0, 1);
+        return;
+    case A_ABSENT:
+        emit(e, OP_PUSH_ABSENT, 0, 0, 0, 1);
+        return;
+    case A_THIS:
+        emit(e, OP_THIS, 0, 0, 0, 1);
+        return;
+    case A_ROOT:
+        emit(e, OP_ROOT, 0, 0, 0, 1);
+        return;
+    case A_LAST:
+        emit(e, OP_LAST, 0, 0, 0, 1);
+        return;
+    case A_HEADERROW:
+        emit(e, OP_HEADER, n->ds, 0, 0, 1);
+        return;
+    case A_LOCAL:
+        emit(e, OP_LOAD, n->ix, 0, 0, 1);
+        return;
+    case A_CONTEXT:
+        emit(e, OP_CONTEXT, n->ix, 0, 0, 1);
+        return;
+    case A_MEMBER:
+        member(e, n);
+        return;
+    case A_CALL:
+        call(e, n);
+        return;
+    case A_DEFCALL:
+        for (uint32_t i = 0; i < n->nargs; i++) {
+            expr(e, n->args[i]);
+            emit(e, OP_STORE, n->ix + (int32_t)i, 0, 0, -1);
+        }
+        expr(e, n->a);
+        return;
+    case A_NEG:
+        expr(e, n->a);
+        emit(e, OP_NEG, 0, 0, 0, 0);
+        return;
+    case A_NOT:
+        expr(e, n->a);
+        emit(e, OP_NOT, 0, 0, 0, 0);
+        return;
+    case A_AND:
+    case A_OR: {
+        expr(e, n->a);
+        uint32_t j = emit(e, n->kind == A_AND ? OP_AND_JF : OP_OR_JT, 0, 0, 0, -1);
+        expr(e, n->b);
+        emit(e, OP_TOBOOL, 0, 0, 0, 0);
+        patch_a(e, j, here(e));
+        return;
+    }
+    case A_BIN: {
+        expr(e, n->a);
+        expr(e, n->b);
+        int cmp = n->op == TK_EQ || n->op == TK_NE || n->op == TK_LT || n->op == TK_LE ||
+                  n->op == TK_GT || n->op == TK_GE;
+        emit(e, cmp ? OP_CMP : OP_ARITH, 0, n->ix, n->op, -1);
+        return;
+    }
+    case A_IN:
+        expr(e, n->a);
+        emit(e, n->op == IN_CODELIST ? OP_IN_CODELIST : n->op == IN_TABLE ? OP_IN_TABLE : OP_IN_SET,
+             n->ix, 0, n->neg, 0);
+        return;
+    case A_AGG:
+        agg(e, n);
+        return;
+    default:
+        emit(e, OP_PUSH_ABSENT, 0, 0, 0, 1);
+        return;
+    }
+}
+
+void cs_compile_rule(cs_ruleset *rs, const cs_ast_rule *r, cs_crule *out)
+{
+    emitter e = {rs, NULL, 0, 0, 0, 0};
+    for (uint32_t i = 0; i < r->nlets; i++) {
+        expr(&e, r->lets[i].expr);
+        emit(&e, OP_STORE, out->let_slots[i], 0, 0, -1);
+    }
+    /* fail = when_1 and ... and when_n and not (require_1 and ... and require_m) */
+    uint32_t *pass = cs_xmalloc((r->nwhens + 1) * sizeof *pass);
+    uint32_t *fail = cs_xmalloc((r->nrequires + 1) * sizeof *fail);
+    for (uint32_t i = 0; i < r->nwhens; i++) {
+        expr(&e, r->whens[i]);
+        pass[i] = emit(&e, OP_JF, 0, 0, 0, -1);
+    }
+    for (uint32_t i = 0; i < r->nrequires; i++) {
+        expr(&e, r->requires[i]);
+        fail[i] = emit(&e, OP_JF, 0, 0, 0, -1);
+    }
+    emit(&e, OP_PUSH_BOOL, 0, 0, 0, 1);
+    emit(&e, OP_RET, 0, 0, 0, -1);
+    for (uint32_t i = 0; i < r->nrequires; i++)
+        patch_a(&e, fail[i], here(&e));
+    emit(&e, OP_PUSH_BOOL, 1, 0, 0, 1);
+    emit(&e, OP_RET, 0, 0, 0, -1);
+    for (uint32_t i = 0; i < r->nwhens; i++)
+        patch_a(&e, pass[i], here(&e));
+    emit(&e, OP_PUSH_BOOL, 0, 0, 0, 1);
+    emit(&e, OP_RET, 0, 0, 0, -1);
+    free(pass);
+    free(fail);
+    out->code = e.code;
+    out->ncode = e.n;
+    out->max_stack = (uint32_t)e.max_depth + 1;
+    if (out->nlocals > rs->max_locals)
+        rs->max_locals = out->nlocals;
+    if (out->max_stack > rs->max_stack)
+        rs->max_stack = out->max_stack;
+}

@@ -1,0 +1,182 @@
+/* Internals shared by the checker, compiler, VM and loader: the compiled
+ * rule, the bytecode, the VM value and the rule set itself. */
+#ifndef CS_RULES_INTERNAL_H
+#define CS_RULES_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/ast.h"
+#include "rules/codelist.h"
+#include "rules/pattern.h"
+#include "rules/reftable.h"
+#include "rules/rules.h"
+
+/* ---- values ------------------------------------------------------------ */
+
+/* The first six kinds are cs_vkind's, so a dataset cell loads by copying. */
+enum { VK_ABSENT = CS_V_ABSENT, VK_INVALID = CS_V_INVALID, VK_DATE = CS_V_DATE,
+       VK_INT = CS_V_INT, VK_STR = CS_V_STR, VK_BOOL = CS_V_BOOL, VK_ROW = 6 };
+
+typedef struct {
+    uint8_t kind;
+    uint8_t ds;          /* rows: 0 this return, 1 last year's */
+    int16_t g;           /* rows: group */
+    int32_t i;           /* date, int, bool, row index; range cursor */
+    const char *s;       /* strings, raw text of invalid values */
+} cs_vval;
+
+/* ---- bytecode ---------------------------------------------------------- */
+
+typedef enum {
+    OP_PUSH_CONST,    /* a = constant */
+    OP_PUSH_ABSENT,
+    OP_PUSH_BOOL,     /* a = 0/1 */
+    OP_PUSH_INT,      /* a */
+    OP_THIS,
+    OP_ROOT,
+    OP_LAST,
+    OP_CONTEXT,       /* a = cs_ctx_id */
+    OP_LOAD,          /* a = slot */
+    OP_STORE,         /* a = slot (pops) */
+    OP_POP,
+    OP_THIS_FIELD,    /* a = field of the rule's group */
+    OP_LOCAL_FIELD,   /* a = slot holding a row, b = field */
+    OP_FIELD,         /* pops a row; a = field */
+    OP_UP,            /* pops a row; a = ancestor group */
+    OP_PREV, OP_NEXT, /* pops a row */
+    OP_HEADER,        /* a = dataset: pushes its header row */
+    OP_RANGE,         /* pops a row; a = slot, b = path; u = 1 for a reversed walk */
+    OP_RANGE_ALL,     /* a = slot, b = group (rows of a root group); u = reversed */
+    OP_ITER,          /* a = slot; b = jump target when done */
+    OP_JMP,           /* a = target */
+    OP_JF,            /* pops; jumps to a unless true */
+    OP_JT,            /* pops; jumps to a when true */
+    OP_AND_JF,        /* short-circuit and: if top is not true, leave false and jump */
+    OP_OR_JT,         /* short-circuit or: if top is true, leave true and jump */
+    OP_TOBOOL,        /* top := true/false (absent -> false) */
+    OP_NOT,
+    OP_CMP,           /* u = comparison (cs_tok_kind), b = operand kind (cmp_kind) */
+    OP_ARITH,         /* u = operator (cs_tok_kind), b = arith kind */
+    OP_NEG,
+    OP_IN_SET,        /* a = set; u = negated */
+    OP_IN_CODELIST,   /* a = code list; u = negated */
+    OP_IN_TABLE,      /* a = table; u = negated */
+    OP_CALL,          /* a = builtin, b = argc */
+    OP_PRESENT, OP_ABSENT, OP_VALID, OP_INVALID,
+    OP_COALESCE,      /* b = argc: first valid of the top b values */
+    OP_INC,           /* a = slot (int) */
+    OP_ACC,           /* pops a value into slot a; u = AGG_MIN/AGG_MAX/AGG_SUM */
+    OP_DSET_CLEAR,    /* a = distinct set */
+    OP_DSET_ADD,      /* pops; a = distinct set */
+    OP_DSET_COUNT,    /* a = distinct set */
+    OP_COUNT_EQ,      /* pops a value; a = equality index: how many rows hold it */
+    OP_MATCH,         /* pops a string; a = pattern */
+    OP_LOOKUP,        /* pops a key; a = table, b = column */
+    OP_RET
+} cs_opcode;
+
+typedef enum { CK_NUM, CK_STR, CK_BOOL, CK_ROW } cs_cmp_kind;
+typedef enum { AK_INT, AK_DATE_INT, AK_DATE_DATE } cs_arith_kind;
+
+typedef struct {
+    uint8_t op;
+    uint8_t u;
+    int32_t a, b;
+} cs_instr;
+
+/* A group path for OP_RANGE: from a base group down to a target group. */
+typedef struct {
+    int16_t groups[16];   /* groups below the base, top-down */
+    uint8_t n;
+} cs_gpath;
+
+/* Inline sets {"A", "B"} */
+typedef struct {
+    cs_strmap strs;
+    int32_t *nums;       /* ints and dates */
+    uint32_t nnums;
+} cs_set;
+
+/* Index for count(x in G where x.F = v) over a whole return. */
+typedef struct {
+    int16_t group;
+    int16_t field;
+    uint8_t ds;
+} cs_eqindex_spec;
+
+/* ---- compiled rules and the rule set ---------------------------------- */
+
+typedef struct {
+    cs_rule pub;
+    cs_instr *code;
+    uint32_t ncode;
+    uint32_t nlocals;
+    uint32_t max_stack;
+    int32_t *tables;     /* reference table indexes it needs */
+    int *let_slots;      /* slot of each let, in order */
+} cs_crule;
+
+typedef struct {
+    const char *name;
+    const cs_ast_define *def;   /* from the most recent folder that defines it */
+} cs_define_ent;
+
+struct cs_ruleset {
+    cs_arena arena;
+    const cs_ds_schema *schema;
+    const char *year;
+    const char *ret;
+    cs_date period_start, period_end;
+
+    cs_crule **rules;
+    size_t nrules, rules_cap;
+
+    cs_vval *consts;
+    uint32_t nconsts, consts_cap;
+    cs_set *sets;
+    uint32_t nsets, sets_cap;
+    cs_codelist *codelists;
+    uint32_t ncodelists, codelists_cap;
+    cs_reftable *tables;
+    uint32_t ntables, tables_cap;
+    cs_gpath *paths;
+    uint32_t npaths, paths_cap;
+    cs_pattern *patterns;
+    uint32_t npatterns, patterns_cap;
+    cs_eqindex_spec *eqindexes;
+    uint32_t neqindexes, eqindexes_cap;
+    int16_t *dsets;            /* distinct sets: the group whose rows feed each */
+    uint32_t ndsets, dsets_cap;
+
+    cs_define_ent *defines;
+    uint32_t ndefines, defines_cap;
+
+    const char **table_dirs;   /* where reference tables are searched, in order */
+    uint32_t ntable_dirs;
+
+    const char **sources;
+    uint32_t nsources;
+
+    cs_calendar *calendar;     /* owned */
+    uint32_t max_locals, max_stack, max_pattern_states;
+};
+
+/* Grow an array inside the rule set (malloc'd; freed with the set). */
+#define CS_RS_PUSH(rs, arr, n, cap) \
+    ((n) == (cap) ? ((cap) = (cap) ? (cap) * 2 : 8, \
+                     (arr) = cs_xrealloc((arr), (size_t)(cap) * sizeof *(arr)), (n)++) \
+                  : (n)++)
+
+/* check.c: resolves and types every rule, fills cs_rule's public parts,
+ * reports errors. Returns the number of errors. */
+unsigned cs_check_rule(cs_ruleset *rs, const cs_ast_rule *r, cs_crule *out, cs_rule_errors *errs);
+
+/* compile.c: bytecode for a checked rule. */
+void cs_compile_rule(cs_ruleset *rs, const cs_ast_rule *r, cs_crule *out);
+
+/* Find a code list / table by name, -1 when unknown. */
+int cs_rs_codelist(const cs_ruleset *rs, const char *name);
+int cs_rs_table(cs_ruleset *rs, const char *name, cs_rule_errors *errs);
+
+#endif

@@ -1,0 +1,782 @@
+/* The stack VM: runs each compiled rule over every row of its group. All
+ * memory a run needs (value stack, local slots, hash indexes for indexed
+ * counts, distinct-value sets, pattern scratch, the last-year child map) is
+ * set up once per run; evaluating a row only moves values around, and the
+ * scratch arena for strings made by upper()/substr() is reset per row. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/builtins.h"
+#include "rules/internal.h"
+#include "util/intern.h"
+
+/* open-addressing table of values; used for indexed counts (count per
+ * value) and distinct sets (stamp marks the entries of the current use) */
+typedef struct {
+    uint32_t stamp;
+    uint8_t kind;
+    int32_t i;
+    const char *s;
+    uint32_t count;
+} vslot;
+
+typedef struct {
+    vslot *slots;
+    size_t cap;      /* power of two */
+    uint32_t stamp;
+    uint32_t n;
+} vtable;
+
+typedef struct {
+    const cs_ruleset *rs;
+    const cs_ds_schema *s;
+    const cs_dataset *ds[2];
+    cs_vval ctx[CTX_COUNT];
+    cs_vval *stack;
+    cs_vval *locals;
+    cs_benv env;
+    cs_arena scratch;
+    uint32_t *pscratch;
+    uint32_t *last_of_child;   /* child row -> last year's child row (UINT32_MAX: none) */
+    vtable *eq;
+    vtable *dsets;
+    int g;                     /* the rule's group, -1 at return level */
+    uint32_t row;
+} vm;
+
+static inline int valid_kind(uint8_t k)
+{
+    return k == VK_DATE || k == VK_INT || k == VK_STR || k == VK_BOOL;
+}
+
+static inline int truthy(const cs_vval *v)
+{
+    return v->kind == VK_BOOL && v->i;
+}
+
+static inline cs_vval mk_bool(int b)
+{
+    cs_vval v = {VK_BOOL, 0, 0, b ? 1 : 0, NULL};
+    return v;
+}
+
+static inline cs_vval mk_absent(void)
+{
+    cs_vval v = {VK_ABSENT, 0, 0, 0, NULL};
+    return v;
+}
+
+static inline cs_vval mk_row(int ds, int g, uint32_t row)
+{
+    cs_vval v = {VK_ROW, (uint8_t)ds, (int16_t)g, (int32_t)row, NULL};
+    return v;
+}
+
+static inline cs_vval mk_int(int32_t i)
+{
+    cs_vval v = {VK_INT, 0, 0, i, NULL};
+    return v;
+}
+
+static inline cs_vval cell(const vm *m, int ds, int g, uint32_t row, int f)
+{
+    const cs_value *c = cs_ds_cell_c(m->ds[ds], g, row, f);
+    cs_vval v = {c->kind, 0, 0, c->i, c->s};
+    return v;
+}
+
+static inline cs_vval field_of(const vm *m, const cs_vval *r, int f)
+{
+    if (r->kind != VK_ROW)
+        return mk_absent();
+    return cell(m, r->ds, r->g, (uint32_t)r->i, f);
+}
+
+/* ---- value tables ------------------------------------------------------ */
+
+static uint32_t vhash(const cs_vval *v)
+{
+    if (v->kind == VK_STR)
+        return cs_hash_bytes(v->s, strlen(v->s));
+    uint32_t x = (uint32_t)v->i * 2654435761u;
+    return x ^ (x >> 16) ^ v->kind;
+}
+
+static int veq(const vslot *e, const cs_vval *v)
+{
+    if (e->kind != v->kind)
+        return 0;
+    if (v->kind == VK_STR)
+        return e->s == v->s || strcmp(e->s, v->s) == 0;
+    return e->i == v->i;
+}
+
+static void vtable_init(vtable *t, size_t n)
+{
+    size_t cap = 16;
+    while (cap < n * 2 + 2)
+        cap *= 2;
+    t->slots = cs_xcalloc(cap, sizeof *t->slots);
+    t->cap = cap;
+    t->stamp = 1;
+    t->n = 0;
+}
+
+static vslot *vtable_slot(vtable *t, const cs_vval *v, int insert)
+{
+    size_t i = vhash(v) & (t->cap - 1);
+    for (size_t probes = 0; probes < t->cap; probes++) {
+        vslot *e = &t->slots[i];
+        if (e->stamp != t->stamp) {
+            if (!insert)
+                return NULL;
+            e->stamp = t->stamp;
+            e->kind = v->kind;
+            e->i = v->i;
+            e->s = v->s;
+            e->count = 0;
+            t->n++;
+            return e;
+        }
+        if (veq(e, v))
+            return e;
+        i = (i + 1) & (t->cap - 1);
+    }
+    return NULL;   /* full: cannot happen, tables hold twice their rows */
+}
+
+static void vtable_clear(vtable *t)
+{
+    if (++t->stamp == 0) {   /* wrapped: really clear */
+        memset(t->slots, 0, t->cap * sizeof *t->slots);
+        t->stamp = 1;
+    }
+    t->n = 0;
+}
+
+/* ---- navigation -------------------------------------------------------- */
+
+static cs_vval row_up(const vm *m, cs_vval r, int target)
+{
+    if (r.kind != VK_ROW)
+        return mk_absent();
+    const cs_dataset *d = m->ds[r.ds];
+    int g = r.g;
+    uint32_t row = (uint32_t)r.i;
+    while (g != target) {
+        int pg = m->s->groups[g].parent;
+        if (pg < 0)
+            return mk_absent();
+        row = d->rows[g].parent[row];
+        g = pg;
+    }
+    return mk_row(r.ds, g, row);
+}
+
+static cs_vval row_step(const vm *m, cs_vval r, int dir)
+{
+    if (r.kind != VK_ROW)
+        return mk_absent();
+    const cs_dataset *d = m->ds[r.ds];
+    const cs_ds_rows *rows = &d->rows[r.g];
+    uint32_t lo = 0, hi = rows->count;
+    if (m->s->groups[r.g].parent >= 0) {
+        uint32_t p = rows->parent[r.i];
+        lo = rows->child_start[p];
+        hi = rows->child_start[p + 1];
+    }
+    int64_t n = (int64_t)r.i + dir;
+    if (n < lo || n >= hi)
+        return mk_absent();
+    r.i = (int32_t)n;
+    return r;
+}
+
+static void set_range(vm *m, cs_vval *loc, const cs_vval *base, const cs_gpath *p, int rev)
+{
+    int32_t lo = 0, hi = 0;
+    int g = p->n ? p->groups[p->n - 1] : 0;
+    int ds = base->ds;
+    if (base->kind == VK_ROW) {
+        const cs_dataset *d = m->ds[ds];
+        uint32_t a = (uint32_t)base->i, b = a + 1;
+        for (int k = 0; k < p->n; k++) {
+            const uint32_t *cs = d->rows[p->groups[k]].child_start;
+            a = cs[a];
+            b = cs[b];
+        }
+        lo = (int32_t)a;
+        hi = (int32_t)b;
+    }
+    loc[0] = mk_row(ds, g, 0);
+    loc[0].i = rev ? hi - 1 : lo;
+    loc[1] = mk_int(rev ? lo : hi);
+}
+
+/* ---- arithmetic and comparison ----------------------------------------- */
+
+static cs_vval arith(int op, int kind, const cs_vval *a, const cs_vval *b)
+{
+    if (!valid_kind(a->kind) || !valid_kind(b->kind))
+        return mk_absent();
+    int64_t x = a->i, y = b->i, r;
+    switch (op) {
+    case TK_PLUS: r = x + y; break;
+    case TK_MINUS: r = x - y; break;
+    case TK_STAR: r = x * y; break;
+    case TK_SLASH:
+        if (!y)
+            return mk_absent();
+        r = x / y;
+        break;
+    case TK_PERCENT:
+        if (!y)
+            return mk_absent();
+        r = x % y;
+        break;
+    default: return mk_absent();
+    }
+    if (r < INT32_MIN || r > INT32_MAX)
+        return mk_absent();
+    if (kind == AK_DATE_INT) {
+        static cs_date lo, hi;
+        if (!hi) {
+            lo = cs_date_from_ymd(1, 1, 1);
+            hi = cs_date_from_ymd(9999, 12, 31);
+        }
+        if (r < lo || r > hi)
+            return mk_absent();
+        cs_vval v = {VK_DATE, 0, 0, (int32_t)r, NULL};
+        return v;
+    }
+    return mk_int((int32_t)r);
+}
+
+static int compare(int op, int kind, const cs_vval *a, const cs_vval *b)
+{
+    int c;
+    if (kind == CK_ROW) {
+        if (a->kind != VK_ROW || b->kind != VK_ROW)
+            return 0;
+        int same = a->ds == b->ds && a->g == b->g && a->i == b->i;
+        return op == TK_EQ ? same : op == TK_NE ? !same : 0;
+    }
+    if (!valid_kind(a->kind) || !valid_kind(b->kind))
+        return 0;   /* absent or invalid: every comparison is false */
+    if (kind == CK_STR)
+        c = a->s == b->s ? 0 : strcmp(a->s, b->s);
+    else
+        c = a->i < b->i ? -1 : a->i > b->i;
+    switch (op) {
+    case TK_EQ: return c == 0;
+    case TK_NE: return c != 0;
+    case TK_LT: return c < 0;
+    case TK_LE: return c <= 0;
+    case TK_GT: return c > 0;
+    case TK_GE: return c >= 0;
+    }
+    return 0;
+}
+
+static int vless(const cs_vval *a, const cs_vval *b)
+{
+    if (a->kind == VK_STR)
+        return strcmp(a->s, b->s) < 0;
+    return a->i < b->i;
+}
+
+/* ---- the interpreter --------------------------------------------------- */
+
+static int eval(vm *m, const cs_crule *r)
+{
+    const cs_ruleset *rs = m->rs;
+    const cs_instr *code = r->code;
+    cs_vval *st = m->stack, *loc = m->locals;
+    int sp = 0;
+    uint32_t pc = 0;
+    if (m->scratch.bytes_used)
+        cs_arena_reset(&m->scratch);
+    for (;;) {
+        const cs_instr *in = &code[pc++];
+        switch ((cs_opcode)in->op) {
+        case OP_PUSH_CONST:
+            st[sp++] = rs->consts[in->a];
+            break;
+        case OP_PUSH_ABSENT:
+            st[sp++] = mk_absent();
+            break;
+        case OP_PUSH_BOOL:
+            st[sp++] = mk_bool(in->a);
+            break;
+        case OP_PUSH_INT:
+            st[sp++] = mk_int(in->a);
+            break;
+        case OP_THIS:
+            st[sp++] = m->g < 0 ? mk_absent() : mk_row(0, m->g, m->row);
+            break;
+        case OP_ROOT: {
+            int rg = m->s->root_group;
+            st[sp++] = m->ds[0]->rows[rg].count ? mk_row(0, rg, 0) : mk_absent();
+            break;
+        }
+        case OP_LAST: {
+            cs_vval v = mk_absent();
+            if (m->last_of_child && m->g >= 0) {
+                uint32_t cr = cs_ds_child_row(m->ds[0], m->g, m->row);
+                if (cr != UINT32_MAX && m->last_of_child[cr] != UINT32_MAX)
+                    v = mk_row(1, m->s->child_group, m->last_of_child[cr]);
+            }
+            st[sp++] = v;
+            break;
+        }
+        case OP_CONTEXT:
+            st[sp++] = m->ctx[in->a];
+            break;
+        case OP_LOAD:
+            st[sp++] = loc[in->a];
+            break;
+        case OP_STORE:
+            loc[in->a] = st[--sp];
+            break;
+        case OP_POP:
+            sp--;
+            break;
+        case OP_THIS_FIELD:
+            st[sp++] = cell(m, 0, m->g, m->row, in->a);
+            break;
+        case OP_LOCAL_FIELD:
+            st[sp++] = field_of(m, &loc[in->a], in->b);
+            break;
+        case OP_FIELD:
+            st[sp - 1] = field_of(m, &st[sp - 1], in->a);
+            break;
+        case OP_UP:
+            st[sp - 1] = row_up(m, st[sp - 1], in->a);
+            break;
+        case OP_PREV:
+            st[sp - 1] = row_step(m, st[sp - 1], -1);
+            break;
+        case OP_NEXT:
+            st[sp - 1] = row_step(m, st[sp - 1], 1);
+            break;
+        case OP_HEADER: {
+            const cs_dataset *d = m->ds[in->a];
+            int hg = m->s->header_group;
+            st[sp++] = d && hg >= 0 && d->rows[hg].count ? mk_row(in->a, hg, 0) : mk_absent();
+            break;
+        }
+        case OP_RANGE:
+            sp--;
+            set_range(m, &loc[in->a], &st[sp], &rs->paths[in->b], in->u);
+            break;
+        case OP_RANGE_ALL: {
+            int32_t n = (int32_t)m->ds[0]->rows[in->b].count;
+            loc[in->a] = mk_row(0, in->b, 0);
+            loc[in->a].i = in->u ? n - 1 : 0;
+            loc[in->a + 1] = mk_int(in->u ? 0 : n);
+            break;
+        }
+        case OP_ITER: {
+            cs_vval *cur = &loc[in->a];
+            if (in->u ? cur->i < loc[in->a + 1].i : cur->i >= loc[in->a + 1].i) {
+                pc = (uint32_t)in->b;
+                break;
+            }
+            loc[in->a + 2] = *cur;
+            cur->i += in->u ? -1 : 1;
+            break;
+        }
+        case OP_JMP:
+            pc = (uint32_t)in->a;
+            break;
+        case OP_JF:
+            if (!truthy(&st[--sp]))
+                pc = (uint32_t)in->a;
+            break;
+        case OP_JT:
+            if (truthy(&st[--sp]))
+                pc = (uint32_t)in->a;
+            break;
+        case OP_AND_JF:
+            if (!truthy(&st[sp - 1])) {
+                st[sp - 1] = mk_bool(0);
+                pc = (uint32_t)in->a;
+            } else {
+                sp--;
+            }
+            break;
+        case OP_OR_JT:
+            if (truthy(&st[sp - 1])) {
+                st[sp - 1] = mk_bool(1);
+                pc = (uint32_t)in->a;
+            } else {
+                sp--;
+            }
+            break;
+        case OP_TOBOOL:
+            st[sp - 1] = mk_bool(truthy(&st[sp - 1]));
+            break;
+        case OP_NOT:
+            st[sp - 1] = mk_bool(!truthy(&st[sp - 1]));
+            break;
+        case OP_CMP:
+            sp--;
+            st[sp - 1] = mk_bool(compare(in->u, in->b, &st[sp - 1], &st[sp]));
+            break;
+        case OP_ARITH:
+            sp--;
+            st[sp - 1] = arith(in->u, in->b, &st[sp - 1], &st[sp]);
+            break;
+        case OP_NEG: {
+            cs_vval *v = &st[sp - 1];
+            *v = valid_kind(v->kind) && v->i != INT32_MIN ? mk_int(-v->i) : mk_absent();
+            break;
+        }
+        case OP_IN_SET: {
+            cs_vval *v = &st[sp - 1];
+            int r2 = 0;
+            if (valid_kind(v->kind)) {
+                const cs_set *set = &rs->sets[in->a];
+                uint32_t dummy;
+                if (v->kind == VK_STR) {
+                    r2 = cs_strmap_get(&set->strs, v->s, strlen(v->s), &dummy);
+                } else {
+                    for (uint32_t k = 0; k < set->nnums && !r2; k++)
+                        r2 = set->nums[k] == v->i;
+                }
+                r2 = in->u ? !r2 : r2;
+            }
+            *v = mk_bool(r2);
+            break;
+        }
+        case OP_IN_CODELIST: {
+            cs_vval *v = &st[sp - 1];
+            int r2 = 0;
+            if (v->kind == VK_STR) {
+                r2 = cs_codelist_has(&rs->codelists[in->a], v->s, strlen(v->s));
+                r2 = in->u ? !r2 : r2;
+            }
+            *v = mk_bool(r2);
+            break;
+        }
+        case OP_IN_TABLE: {
+            cs_vval *v = &st[sp - 1];
+            int r2 = 0;
+            if (v->kind == VK_STR) {
+                r2 = cs_reftable_find(&rs->tables[in->a], v->s, strlen(v->s)) != UINT32_MAX;
+                r2 = in->u ? !r2 : r2;
+            }
+            *v = mk_bool(r2);
+            break;
+        }
+        case OP_CALL: {
+            const cs_builtin *b = &cs_builtins[in->a];
+            cs_vval *args = &st[sp - in->b];
+            cs_vval out;
+            int ok = 1;
+            if (b->strict)
+                for (int32_t k = 0; k < in->b; k++)
+                    if (!valid_kind(args[k].kind))
+                        ok = 0;
+            if (ok)
+                b->fn(&m->env, args, &out);
+            else
+                out = mk_absent();
+            sp -= in->b;
+            st[sp++] = out;
+            break;
+        }
+        case OP_PRESENT:
+            st[sp - 1] = mk_bool(st[sp - 1].kind != VK_ABSENT);
+            break;
+        case OP_ABSENT:
+            st[sp - 1] = mk_bool(st[sp - 1].kind == VK_ABSENT);
+            break;
+        case OP_VALID:
+            st[sp - 1] = mk_bool(valid_kind(st[sp - 1].kind));
+            break;
+        case OP_INVALID:
+            st[sp - 1] = mk_bool(st[sp - 1].kind == VK_INVALID);
+            break;
+        case OP_COALESCE: {
+            cs_vval out = mk_absent();
+            for (int32_t k = 0; k < in->b; k++)
+                if (valid_kind(st[sp - in->b + k].kind)) {
+                    out = st[sp - in->b + k];
+                    break;
+                }
+            sp -= in->b;
+            st[sp++] = out;
+            break;
+        }
+        case OP_INC:
+            loc[in->a].i++;
+            break;
+        case OP_ACC: {
+            cs_vval v = st[--sp];
+            cs_vval *acc = &loc[in->a];
+            if (!valid_kind(v.kind))
+                break;
+            if (in->u == AGG_SUM) {
+                int64_t s = (int64_t)acc->i + v.i;
+                if (acc->kind == VK_INT && s >= INT32_MIN && s <= INT32_MAX)
+                    acc->i = (int32_t)s;
+                else
+                    *acc = mk_absent();   /* overflow: no sum */
+            } else if (acc->kind == VK_ABSENT ||
+                       (in->u == AGG_MIN ? vless(&v, acc) : vless(acc, &v))) {
+                *acc = v;
+            }
+            break;
+        }
+        case OP_DSET_CLEAR:
+            vtable_clear(&m->dsets[in->a]);
+            break;
+        case OP_DSET_ADD: {
+            cs_vval v = st[--sp];
+            if (valid_kind(v.kind))
+                vtable_slot(&m->dsets[in->a], &v, 1);
+            break;
+        }
+        case OP_DSET_COUNT:
+            st[sp++] = mk_int((int32_t)m->dsets[in->a].n);
+            break;
+        case OP_COUNT_EQ: {
+            cs_vval *v = &st[sp - 1];
+            uint32_t c = 0;
+            if (valid_kind(v->kind)) {
+                const vslot *e = vtable_slot(&m->eq[in->a], v, 0);
+                c = e ? e->count : 0;
+            }
+            *v = mk_int((int32_t)c);
+            break;
+        }
+        case OP_MATCH: {
+            cs_vval *v = &st[sp - 1];
+            int r2 = v->kind == VK_STR &&
+                     cs_pattern_match(&rs->patterns[in->a], v->s, strlen(v->s), m->pscratch);
+            *v = mk_bool(r2);
+            break;
+        }
+        case OP_LOOKUP: {
+            cs_vval *v = &st[sp - 1];
+            const cs_reftable *t = &rs->tables[in->a];
+            uint32_t row = v->kind == VK_STR ? cs_reftable_find(t, v->s, strlen(v->s)) : UINT32_MAX;
+            const char *c = row == UINT32_MAX ? NULL : t->cells[(size_t)row * t->ncolumns + (size_t)in->b];
+            if (c) {
+                v->kind = VK_STR;
+                v->i = 0;
+                v->s = c;
+            } else {
+                *v = mk_absent();
+            }
+            break;
+        }
+        case OP_RET:
+            return truthy(&st[sp - 1]);
+        }
+    }
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+static cs_vval date_val(cs_date d)
+{
+    cs_vval v = {d == CS_DATE_NONE ? VK_ABSENT : VK_DATE, 0, 0, d == CS_DATE_NONE ? 0 : d, NULL};
+    return v;
+}
+
+static void build_eq_index(vm *m, vtable *t, const cs_eqindex_spec *sp)
+{
+    const cs_dataset *d = m->ds[0];
+    uint32_t n = d->rows[sp->group].count;
+    vtable_init(t, n);
+    for (uint32_t r = 0; r < n; r++) {
+        cs_vval v = cell(m, 0, sp->group, r, sp->field);
+        if (!valid_kind(v.kind))
+            continue;
+        vslot *e = vtable_slot(t, &v, 1);
+        if (e)
+            e->count++;
+    }
+}
+
+static void vm_free(vm *m)
+{
+    free(m->stack);
+    free(m->locals);
+    free(m->pscratch);
+    free(m->last_of_child);
+    if (m->eq)
+        for (uint32_t i = 0; i < m->rs->neqindexes; i++)
+            free(m->eq[i].slots);
+    free(m->eq);
+    if (m->dsets)
+        for (uint32_t i = 0; i < m->rs->ndsets; i++)
+            free(m->dsets[i].slots);
+    free(m->dsets);
+    cs_arena_free(&m->scratch);
+}
+
+static const char *missing_table(const cs_ruleset *rs, const cs_crule *r)
+{
+    for (uint32_t i = 0; i < r->pub.ntables; i++)
+        if (!rs->tables[r->tables[i]].loaded)
+            return rs->tables[r->tables[i]].name;
+    return NULL;
+}
+
+cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rules_context *ctx,
+                       const cs_rule_sink *sink, cs_diag *d)
+{
+    if (ds->schema != rs->schema)
+        return cs_diag_set(d, CS_ERR_CONFIG, NULL, 0, 0,
+                           "the rule set is for %s data, the dataset is %s", rs->schema->name,
+                           ds->schema->name);
+    if (!ds->finalized)
+        return cs_diag_set(d, CS_ERR_INTERNAL, NULL, 0, 0, "dataset is not finalized");
+    if (ctx->last && (ctx->last->schema != rs->schema || !ctx->last->finalized))
+        return cs_diag_set(d, CS_ERR_CONFIG, NULL, 0, 0,
+                           "last year's return must be a finalized %s dataset", rs->schema->name);
+    vm m;
+    memset(&m, 0, sizeof m);
+    m.rs = rs;
+    m.s = rs->schema;
+    m.ds[0] = ds;
+    m.ds[1] = ctx->last;
+    m.ctx[CTX_REFERENCE_DATE] = date_val(ctx->reference_date);
+    m.ctx[CTX_COLLECTION_START] = date_val(ctx->collection_start);
+    m.ctx[CTX_COLLECTION_END] = date_val(ctx->collection_end);
+    m.ctx[CTX_COLLECTION_YEAR] = ctx->collection_year ? mk_int(ctx->collection_year) : mk_absent();
+    m.ctx[CTX_LA] = mk_absent();
+    if (ctx->la && *ctx->la) {
+        m.ctx[CTX_LA].kind = VK_STR;
+        m.ctx[CTX_LA].s = ctx->la;
+    }
+    m.stack = cs_xcalloc(rs->max_stack + 8, sizeof *m.stack);
+    m.locals = cs_xcalloc(rs->max_locals + 4, sizeof *m.locals);
+    cs_arena_init(&m.scratch, 16 * 1024);
+    m.env.cal = ctx->calendar;
+    m.env.period_start = ctx->collection_start;
+    m.env.period_end = ctx->collection_end;
+    m.env.scratch = &m.scratch;
+    m.pscratch = cs_xcalloc(5 * (size_t)rs->max_pattern_states + 8, sizeof *m.pscratch);
+    if (rs->neqindexes) {
+        m.eq = cs_xcalloc(rs->neqindexes, sizeof *m.eq);
+        for (uint32_t i = 0; i < rs->neqindexes; i++)
+            build_eq_index(&m, &m.eq[i], &rs->eqindexes[i]);
+    }
+    if (rs->ndsets) {
+        m.dsets = cs_xcalloc(rs->ndsets, sizeof *m.dsets);
+        for (uint32_t i = 0; i < rs->ndsets; i++) {
+            int g = rs->dsets[i];
+            uint32_t n = ds->rows[g].count;
+            if (ctx->last && ctx->last->rows[g].count > n)
+                n = ctx->last->rows[g].count;
+            vtable_init(&m.dsets[i], n);
+        }
+    }
+    int cg = m.s->child_group;
+    if (ctx->last && cg >= 0) {
+        cs_ds_index *ix = cs_ds_index_build(ctx->last);
+        uint32_t n = ds->rows[cg].count;
+        m.last_of_child = cs_xmalloc(((size_t)n + 1) * sizeof *m.last_of_child);
+        for (uint32_t r = 0; r < n; r++)
+            m.last_of_child[r] = cs_ds_index_find(ix, cs_ds_child_id(ds, cg, r));
+        cs_ds_index_free(ix);
+    }
+    for (size_t k = 0; k < rs->nrules; k++) {
+        const cs_crule *r = rs->rules[k];
+        if (r->pub.last == CS_LAST_REQUIRED && !ctx->last) {
+            if (sink->not_run)
+                sink->not_run(sink->user, &r->pub, "not run: needs last year's return");
+            continue;
+        }
+        const char *mt = missing_table(rs, r);
+        if (mt) {
+            if (sink->not_run) {
+                char *why = cs_arena_printf(&m.scratch, "not run: needs reference table %s", mt);
+                sink->not_run(sink->user, &r->pub, why);
+            }
+            continue;
+        }
+        int g = r->pub.group;
+        if (g < 0) {
+            m.g = -1;
+            m.row = 0;
+            if (eval(&m, r) && sink->finding)
+                sink->finding(sink->user, &r->pub, m.s->root_group, 0);
+            continue;
+        }
+        uint32_t n = ds->rows[g].count;
+        m.g = g;
+        for (uint32_t row = 0; row < n; row++) {
+            m.row = row;
+            if (eval(&m, r) && sink->finding)
+                sink->finding(sink->user, &r->pub, g, row);
+        }
+    }
+    vm_free(&m);
+    return CS_OK;
+}
+
+void cs_rules_context_init(cs_rules_context *c, const cs_ruleset *rs)
+{
+    memset(c, 0, sizeof *c);
+    c->collection_start = rs->period_start;
+    c->collection_end = rs->period_end;
+    c->reference_date = rs->period_end;
+    if (rs->period_end != CS_DATE_NONE) {
+        int y, mo, dd;
+        cs_date_to_ymd(rs->period_end, &y, &mo, &dd);
+        c->collection_year = y;
+    }
+    c->calendar = rs->calendar;
+}
+
+/* ---- the array sink ---------------------------------------------------- */
+
+void cs_rule_hits_init(cs_rule_hits *h)
+{
+    memset(h, 0, sizeof *h);
+}
+
+void cs_rule_hits_free(cs_rule_hits *h)
+{
+    free(h->items);
+    free((void *)h->not_run);
+    for (size_t i = 0; i < h->nnot_run; i++)
+        free((void *)h->not_run_reason[i]);
+    free((void *)h->not_run_reason);
+    memset(h, 0, sizeof *h);
+}
+
+static void hits_finding(void *user, const cs_rule *rule, int group, uint32_t row)
+{
+    cs_rule_hits *h = user;
+    if (h->count == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 256;
+        h->items = cs_xrealloc(h->items, h->cap * sizeof *h->items);
+    }
+    h->items[h->count++] = (cs_rule_hit){rule, group, row};
+}
+
+static void hits_not_run(void *user, const cs_rule *rule, const char *reason)
+{
+    cs_rule_hits *h = user;
+    if (h->nnot_run == h->not_run_cap) {
+        h->not_run_cap = h->not_run_cap ? h->not_run_cap * 2 : 16;
+        h->not_run = cs_xrealloc((void *)h->not_run, h->not_run_cap * sizeof *h->not_run);
+        h->not_run_reason =
+            cs_xrealloc((void *)h->not_run_reason, h->not_run_cap * sizeof *h->not_run_reason);
+    }
+    h->not_run[h->nnot_run] = rule;
+    h->not_run_reason[h->nnot_run] = cs_xstrdup(reason);
+    h->nnot_run++;
+}
+
+cs_rule_sink cs_rule_hits_sink(cs_rule_hits *h)
+{
+    cs_rule_sink s = {hits_finding, hits_not_run, h};
+    return s;
+}
