@@ -77,8 +77,7 @@ static void show_progress(void *ctx, const char *file, uint64_t done, uint64_t t
         fprintf(stderr, "\r%-72s\r", "");
         return;
     }
-    fprintf(stderr, "\rextract: %3d%%  %.40s%-24s", total ? (int)(done * 100 / total) : 100, base,
-            "");
+    fprintf(stderr, "\rextract: %3d%%  %-40.40s", total ? (int)(done * 100 / total) : 100, base);
     fflush(stderr);
 }
 
