@@ -8,11 +8,15 @@
  * cs_textsrc: UTF-8 text from a byte source. The encoding is sniffed (BOM
  * first: UTF-8 BOM, UTF-16LE/BE BOM; otherwise valid UTF-8 -> UTF-8, NUL
  * pattern -> UTF-16 without BOM, else Windows-1252) or forced by the caller
- * (the profile). Conversion uses iconv. A BOM is never passed on. An invalid
+ * (the profile). A BOM, when present, decides over the caller's choice (a
+ * UTF-16 BOM also fixes the byte order); the forced encoding is for files
+ * without one. Conversion uses iconv. A BOM is never passed on. An invalid
  * byte sequence is CS_ERR_ENCODING naming file, line and byte offset, unless
  * the policy is CS_INVALID_REPLACE: then U+FFFD is substituted and one
  * CS_FK_BAD_ENCODING finding per line is recorded. NUL bytes in UTF-8 or
- * single-byte text are an encoding error (they are not text). */
+ * single-byte text (and U+0000 in UTF-16) are an encoding error (they are
+ * not text). Lines end at LF, CR LF or a lone CR, as in the CSV reader; the
+ * text before an invalid sequence is handed out before the error. */
 #ifndef CS_IO_SOURCE_H
 #define CS_IO_SOURCE_H
 
