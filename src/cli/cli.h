@@ -32,5 +32,6 @@ int cs_cmd_synth(int argc, char **argv);
 int cs_cmd_warehouse(int argc, char **argv);
 int cs_cmd_run(int argc, char **argv);
 int cs_cmd_load(int argc, char **argv);
+int cs_cmd_rules(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@ static const cs_command commands[] = {
     {"run", "run a job: extracts to returns, exception lists and warehouse", cs_cmd_run},
     {"load", "extract, validate and load one LA's extract into the warehouse", cs_cmd_load},
     {"warehouse", "create, start, stop, migrate or query the warehouse", cs_cmd_warehouse},
+    {"rules", "list, explain and check rule files (the DfE and local checks)", cs_cmd_rules},
 };
 
 static void usage(FILE *out)

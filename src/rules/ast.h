@@ -22,6 +22,7 @@ typedef enum {
     A_AND, A_OR,
     A_IN,          /* a in {args} / a in name; neg = `not in` */
     A_AGG,         /* op = cs_agg_kind; name = binder or NULL; a = rows, b = where, c = value */
+    A_INDEX,       /* a[b]: the b-th row of a set of rows (1-based; negative from the end) */
     /* resolved by the checker */
     A_THIS,        /* the rule's row */
     A_ROOT,        /* the root row of the dataset (return level) */

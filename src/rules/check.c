@@ -414,8 +414,8 @@ static int resolve_group(checker *ck, cs_ast *n, cs_ast *row, int g, mode m, con
         return 1;
     }
     err(ck, name_off,
-        "'%s' is a group of rows here, not one value: use an aggregate such as count(%s), "
-        "any(x in %s where ...) or first(x in %s)",
+        "'%s' is a group of rows here, not one value: use an aggregate such as count(%s) or "
+        "any(x in %s where ...), or one row: %s[1]",
         name, name, name, name);
     n->ty = TY_ERR;
     return 1;
@@ -1341,6 +1341,18 @@ static void check(checker *ck, cs_ast *n, mode m)
         break;
     case A_AGG:
         check_agg(ck, n);
+        break;
+    case A_INDEX:
+        check(ck, n->a, MODE_ROWS);
+        check(ck, n->b, MODE_VALUE);
+        n->ix = new_slots(ck, 3);
+        if (n->b->ty != TY_INT && n->b->ty != TY_ERR)
+            err(ck, n->b->off, "a row number in [...] is a number; this is %s",
+                type_name(n->b->ty));
+        if (n->a->ty == TY_ROWS && n->b->ty == TY_INT)
+            set_row(n, n->a->grp, n->a->ds);
+        else
+            n->ty = TY_ERR;
         break;
     default:
         break;   /* already resolved (define clones of resolved nodes do not occur) */

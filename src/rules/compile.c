@@ -301,6 +301,11 @@ static void expr(emitter *e, const cs_ast *n)
     case A_AGG:
         agg(e, n);
         return;
+    case A_INDEX:
+        range(e, n->a, n->ix, 0);
+        expr(e, n->b);
+        emit(e, OP_INDEX, n->ix, 0, 0, 0);
+        return;
     default:
         emit(e, OP_PUSH_ABSENT, 0, 0, 0, 1);
         return;

@@ -49,6 +49,7 @@ typedef enum {
     OP_RANGE,         /* pops a row; a = slot, b = path; u = 1 for a reversed walk */
     OP_RANGE_ALL,     /* a = slot, b = group (rows of a root group); u = reversed */
     OP_ITER,          /* a = slot; b = jump target when done */
+    OP_INDEX,         /* pops n; a = slot of a range: pushes its n-th row (n < 0: from the end) */
     OP_JMP,           /* a = target */
     OP_JF,            /* pops; jumps to a unless true */
     OP_JT,            /* pops; jumps to a when true */

@@ -11,7 +11,7 @@
  *   not     := 'not' not | cmp
  *   cmp     := add [(= | != | < | <= | > | >=) add | ['not'] 'in' (set | NAME)]
  *   add     := mul (('+'|'-') mul)*;  mul := unary (('*'|'/'|'%') unary)*
- *   unary   := '-' unary | postfix;   postfix := primary ('.' NAME)*
+ *   unary   := '-' unary | postfix;   postfix := primary ('.' NAME | '[' expr ']')*
  *   primary := INT | STRING | DATE | 'true' | 'false' | NAME | NAME '(' args ')'
  *            | AGG '(' [NAME 'in'] expr ['where' expr] ')'
  *            | VAGG '(' expr 'for' NAME 'in' expr ['where' expr] ')'
@@ -280,7 +280,18 @@ static cs_ast *parse_primary(parser *p)
 static cs_ast *parse_postfix(parser *p)
 {
     cs_ast *n = parse_primary(p);
-    while (n && p->cur.kind == TK_DOT) {
+    while (n && (p->cur.kind == TK_DOT || p->cur.kind == TK_LBRACKET)) {
+        if (p->cur.kind == TK_LBRACKET) {
+            cs_ast *ix = node(p, A_INDEX, n->off);
+            ix->ix3 = (int32_t)p->cur.off;
+            advance(p);
+            ix->a = n;
+            ix->b = parse_expr(p);
+            if (!ix->b || !expect(p, TK_RBRACKET, "']'"))
+                return NULL;
+            n = finish(p, ix);
+            continue;
+        }
         advance(p);
         if (!name_token(&p->cur)) {
             expected(p, "a field or group name after '.'");
@@ -358,10 +369,11 @@ static cs_ast *parse_add(parser *p)
 static cs_ast *parse_set(parser *p)
 {
     cs_ast *n = node(p, A_IN, p->cur.off);
+    size_t brace = p->cur.off;
     advance(p);   /* { */
     vec items = {0};
     if (p->cur.kind == TK_RBRACE) {
-        error_at(p, p->cur.off, "empty set {}");
+        error_at(p, brace, "empty set {}");
         return NULL;
     }
     for (;;) {
@@ -584,10 +596,11 @@ static int parse_clauses(parser *p, cs_ast_rule *r)
                     break;
             }
         } else if (is_kw(t, KW_MIRRORS)) {
+            size_t kw_off = t->off;
             advance(p);
             size_t off;
             if (r->mirrors) {
-                error_at(p, t->off, "'mirrors' given twice");
+                error_at(p, kw_off, "'mirrors' given twice");
                 return 0;
             }
             r->mirrors = parse_code(p, &off);

@@ -386,6 +386,19 @@ static int eval(vm *m, const cs_crule *r)
             cur->i += in->u ? -1 : 1;
             break;
         }
+        case OP_INDEX: {
+            cs_vval *v = &st[sp - 1];
+            const cs_vval *lo = &loc[in->a], *hi = &loc[in->a + 1];
+            int64_t k = v->kind == VK_INT ? v->i : 0;
+            int64_t at = k > 0 ? (int64_t)lo->i + k - 1 : (int64_t)hi->i + k;
+            if (k != 0 && at >= lo->i && at < hi->i) {
+                *v = *lo;
+                v->i = (int32_t)at;
+            } else {
+                *v = mk_absent();
+            }
+            break;
+        }
         case OP_JMP:
             pc = (uint32_t)in->a;
             break;

@@ -373,7 +373,13 @@ static void test_aggregates(void **state)
         "rule 1520b error on Child \"m\" when present(UPN) require count(c in Child where UPN = "
         "c.UPN and true) = 1\n"
         "rule 8794 error on Disabilities \"m\" require count(d in Disabilities where d.Disability = "
-        "Disability) = 1\n",
+        "Disability) = 1\n"
+        /* one row by position: 1-based, negative from the end, absent outside */
+        "rule IDX error on Child \"m\" require CINdetails[1].CINreferralDate = 2025-05-01\n"
+        "rule IDX2 error on Child \"m\" require CINdetails[-1].CINreferralDate = 2025-09-01 and "
+        "CINdetails[count(CINdetails)] = CINdetails[-1]\n"
+        "rule IDX3 error on Child \"m\" require absent(CINdetails[0]) and absent(CINdetails[3]) and "
+        "absent(CINdetails[-3])\n",
         "2025-26");
     assert_non_null(rs);
     cs_dataset ds;
@@ -401,6 +407,9 @@ static void test_aggregates(void **state)
     assert_string_equal(fired(&h, "1520"), "2:0 2:1");
     assert_string_equal(fired(&h, "1520b"), "2:0 2:1");
     assert_string_equal(fired(&h, "8794"), "3:0 3:1");
+    assert_string_equal(fired(&h, "IDX"), "2:1 2:2");
+    assert_string_equal(fired(&h, "IDX2"), "2:1 2:2");
+    assert_string_equal(fired(&h, "IDX3"), "");
     /* the rule's fields: declared first, then the ones it reads on its row */
     const cs_rule *r = cs_ruleset_find(rs, "1105");
     assert_int_equal(r->nfields, 2);
@@ -541,6 +550,8 @@ static void test_last_year(void **state)
         "rule OPT error on Child \"optional\" optional last\n"
         "  require not has_last or last.Child.LAchildID = LAchildID\n"
         "rule LH error on Child \"last header absent\" require absent(last.Header)\n"
+        "rule LIX error on Child \"last year's final episode is open\" when has_last\n"
+        "  require absent(last.Episodes[-1].DEC) and last.Episodes[1].DEC = 2024-06-01\n"
         "rule NOLAST error on Child \"plain\" require true\n",
         "2025-26");
     assert_non_null(rs);
@@ -558,11 +569,12 @@ static void test_last_year(void **state)
     assert_string_equal(fired(&h, "NoE"), "");
     assert_string_equal(fired(&h, "OPT"), "");
     assert_string_equal(fired(&h, "LH"), "");
+    assert_string_equal(fired(&h, "LIX"), "");
     assert_int_equal(h.nnot_run, 0);
     cs_rule_hits_free(&h);
     /* without last year's return: each needing rule reported once, not run */
     run(rs, &ds, NULL, &h);
-    assert_int_equal(h.nnot_run, 4);   /* 202, 502, NoE, LH */
+    assert_int_equal(h.nnot_run, 5);   /* 202, 502, NoE, LH, LIX */
     for (size_t i = 0; i < h.nnot_run; i++)
         assert_string_equal(h.not_run_reason[i], "not run: needs last year's return");
     assert_string_equal(h.not_run[0]->code, "202");
