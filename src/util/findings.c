@@ -28,6 +28,11 @@ static const cs_finding_kind_info kinds[CS_FK_COUNT] = {
     [CS_FK_BAD_VALUE] = {"X122", CS_SEV_ERROR, "Value does not fit the field"},
     [CS_FK_XML_UNEXPECTED] = {"X123", CS_SEV_ERROR, "Element or text not allowed here by the return's schema; skipped"},
     [CS_FK_XML_ORDER] = {"X124", CS_SEV_ERROR, "Element out of the order the return's schema sets; read anyway"},
+    [CS_FK_TABLE_MISSING] = {"X125", CS_SEV_ERROR, "A table the return needs has no file; read as empty"},
+    [CS_FK_FILE_UNRECOGNISED] = {"X126", CS_SEV_ERROR, "File's columns match no table of the return; not read"},
+    [CS_FK_COLUMN_UNEXPECTED] = {"X127", CS_SEV_WARNING, "Column the table has not got; ignored"},
+    [CS_FK_COLUMN_DUPLICATE] = {"X128", CS_SEV_ERROR, "Column named more than once; the first is read"},
+    [CS_FK_DATE_FORMAT] = {"X129", CS_SEV_WARNING, "Date written in another form (yyyy-mm-dd); read as that date"},
 };
 
 const cs_finding_kind_info *cs_finding_kind_get(cs_finding_kind k)

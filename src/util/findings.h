@@ -42,6 +42,11 @@ typedef enum {
     CS_FK_BAD_VALUE,         /* X122 value does not fit the field's shape */
     CS_FK_XML_UNEXPECTED,    /* X123 element or text the return's schema has not got there: skipped */
     CS_FK_XML_ORDER,         /* X124 element out of the return schema's order: read anyway */
+    CS_FK_TABLE_MISSING,     /* X125 a table the return needs has no file: read as empty */
+    CS_FK_FILE_UNRECOGNISED, /* X126 file matches no table of the return: not read */
+    CS_FK_COLUMN_UNEXPECTED, /* X127 column the table has not got: ignored */
+    CS_FK_COLUMN_DUPLICATE,  /* X128 column named more than once: the first is read */
+    CS_FK_DATE_FORMAT,       /* X129 date written in another form (yyyy-mm-dd): read as the date */
     CS_FK_COUNT
 } cs_finding_kind;
 
