@@ -407,6 +407,40 @@ static void explicit_file_list_and_previous_year(void **state)
     scratch_free(&s);
 }
 
+static void partial_dates(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_init(&s);
+    puts_(&s, "header.csv", HEADER_CSV);
+    puts_(&s, "sw.csv", "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\r\n"
+                        "1,01/01/2015,sw123,2025-05-01,ZZ/06/2025,fconta\r\n"
+                        "1,01/01/2015,SW124,45800,,MANAGE\r\n"
+                        "1,01/01/2015,SW125,1/9/2025,SOON,OTHERS\r\n");
+    cs_dataset ds;
+    cs_findings f;
+    cs_findings_init(&f);
+    cs_diag d;
+    assert_int_equal(read_dir(s.dir, &ds, &f, &d), CS_OK);
+    const int g = CS_903_G_SW;
+    uint32_t r;
+    assert_int_equal(rows_of(&ds, "1", g, &r), 3);
+    /* rows are in file order: SW_DECOM is text, so not an order field */
+    assert_string_equal(val(&ds, g, r, CS_903_SW_ID), "SW123");
+    assert_string_equal(val(&ds, g, r, CS_903_SW_DECOM), "01/05/2025");   /* ISO repaired */
+    assert_int_equal(kind(&ds, g, r, CS_903_SW_DECOM), CS_V_STR);
+    assert_string_equal(val(&ds, g, r, CS_903_SW_DEC), "ZZ/06/2025");     /* kept */
+    assert_string_equal(val(&ds, g, r, CS_903_SW_REASON), "FCONTA");
+    assert_string_equal(val(&ds, g, r + 1, CS_903_SW_DECOM), "23/05/2025");   /* serial */
+    assert_string_equal(val(&ds, g, r + 2, CS_903_SW_DECOM), "1/9/2025");     /* as given */
+    assert_string_equal(val(&ds, g, r + 2, CS_903_SW_DEC), "SOON");           /* for the rules */
+    assert_non_null(find(&f, CS_FK_DATE_FORMAT, "SW_DECOM"));
+    assert_int_equal(count_kind(&f, CS_FK_EXCEL_SERIAL_DATE), 1);
+    cs_ds_free(&ds);
+    cs_findings_free(&f);
+    scratch_free(&s);
+}
+
 /* ---- XML --------------------------------------------------------------------------------- */
 
 static void xml_example(void **state)
@@ -590,6 +624,7 @@ int main(void)
         cmocka_unit_test(closest_table_named),
         cmocka_unit_test(folders_that_cannot_be_read),
         cmocka_unit_test(explicit_file_list_and_previous_year),
+        cmocka_unit_test(partial_dates),
         cmocka_unit_test(xml_example),
         cmocka_unit_test(xml_findings),
         cmocka_unit_test(xml_hostile),

@@ -114,12 +114,24 @@ typedef struct {
     const char *table, *column, *child;
 } where;
 
+/* DATE_PERM and the SWEpisodes dates are text (ZZ for unknown parts) but
+ * get the same repairs as dates. */
+static int partial_date(int g, int f)
+{
+    return (g == CS_903_G_PREVPERM && f == CS_903_PP_DATE_PERM) ||
+           (g == CS_903_G_SW && (f == CS_903_SW_DECOM || f == CS_903_SW_DEC));
+}
+
 static void set_date(csv_reader *r, int g, uint32_t row, int f, const char *s, size_t n,
                      const where *w)
 {
+    int text = partial_date(g, f);
     cs_date dt = cs_date_parse_dmy(s, n);
     if (dt != CS_DATE_NONE) {
-        cs_ds_set_date(r->ds, g, row, f, dt);
+        if (text)
+            cs_ds_set_text(r->ds, g, row, f, s, n, CS_DS_TEXT_DMY);
+        else
+            cs_ds_set_date(r->ds, g, row, f, dt);
         return;
     }
     int serial = looks_serial(s, n), iso = !serial && looks_iso(s, n);
@@ -129,7 +141,10 @@ static void set_date(csv_reader *r, int g, uint32_t row, int f, const char *s, s
         if (dt != CS_DATE_NONE) {
             char dmy[11], orig[64];
             snprintf(orig, sizeof orig, "%.*s", (int)(n < 60 ? n : 60), s);
-            cs_ds_set_date(r->ds, g, row, f, dt);
+            if (text)
+                cs_ds_set_str(r->ds, g, row, f, cs_date_dmy(dt, dmy));
+            else
+                cs_ds_set_date(r->ds, g, row, f, dt);
             if (serial)
                 finding(r, CS_FK_EXCEL_SERIAL_DATE, w->file, w->line, w->col, w->table,
                         w->column, w->child, orig, cs_date_dmy(dt, dmy),
@@ -172,7 +187,7 @@ static void set_cell(csv_reader *r, int g, uint32_t row, int f, const cs_field *
     if (!s)
         return;   /* cells start absent */
     const cs_ds_field *fd = &cs_903_schema.groups[g].fields[f];
-    if (fd->type == CS_DT_DATE) {
+    if (fd->type == CS_DT_DATE || partial_date(g, f)) {
         set_date(r, g, row, f, s, n, w);
         return;
     }

@@ -185,8 +185,10 @@ int cs_903_table_in_year(const cs_903_table *t, const cs_903_year *y);
  *   - X101 a CHILD or URN stored as a float ("123456.0"), X102 a code or
  *     SDQ_SCORE written "1.0": repaired;
  *   - X103 an Excel serial date, X129 an ISO date (yyyy-mm-dd, optionally
- *     with a time): repaired to the date. Any other spelling of a date is
- *     kept as CS_V_INVALID for the rules (no finding).
+ *     with a time): repaired to the date (in the text fields DATE_PERM,
+ *     SW_DECOM and SW_DEC to its dd/mm/yyyy text). Any other spelling of a
+ *     date is kept as CS_V_INVALID (text fields: as written) for the rules,
+ *     with no finding.
  * All values are trimmed and upper-cased (as DfE's tool does). */
 cs_status cs_903_read_csv_dir(const char *dir, const cs_903_year *year, cs_dataset *out,
                               cs_findings *findings, cs_diag *d);
