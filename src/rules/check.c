@@ -28,6 +28,8 @@
 #define MAX_BINDS 256
 #define MAX_EXPAND 16
 #define MAX_SLOTS 4096
+#define MAX_AGG_DEPTH 8        /* aggregates inside aggregates: cost is rows^depth */
+#define MAX_WORK 100000        /* nodes checked per rule, defines expanded included */
 
 typedef struct {
     const char *name;     /* NULL: the implicit row of an aggregate without a binder */
@@ -51,6 +53,9 @@ typedef struct {
     int nbinds;
     int nslots;
     int uses_last;
+    int agg_depth;
+    unsigned work;
+    int too_big;                 /* reported MAX_WORK once */
     const char *expanding[MAX_EXPAND];
     int nexpanding;
     cs_arena *arena;
@@ -899,6 +904,12 @@ static void try_count_index(checker *ck, cs_ast *n, int binder)
 static void check_agg(checker *ck, cs_ast *n)
 {
     int kind = n->op;
+    if (ck->agg_depth >= MAX_AGG_DEPTH) {
+        err(ck, n->off, "aggregates nest too deeply (at most %d inside each other)", MAX_AGG_DEPTH);
+        n->ty = TY_ERR;
+        return;
+    }
+    ck->agg_depth++;
     check(ck, n->a, MODE_ROWS);
     cs_ast *src = n->a;
     int ok = src->ty == TY_ROWS;
@@ -969,6 +980,7 @@ static void check_agg(checker *ck, cs_ast *n)
     }
     if (ok && kind == AGG_COUNT)
         try_count_index(ck, n, slot + 2);
+    ck->agg_depth--;
 }
 
 static int param_ok(checker *ck, const cs_ast *a, char want)
@@ -1290,6 +1302,15 @@ static void check(checker *ck, cs_ast *n, mode m)
 {
     if (!n)
         return;
+    if (++ck->work > MAX_WORK) {
+        if (!ck->too_big) {
+            ck->too_big = 1;
+            err(ck, n->off, "rule is too complex (its definitions expand to more than %d "
+                            "parts)", MAX_WORK);
+        }
+        n->ty = TY_ERR;
+        return;
+    }
     switch (n->kind) {
     case A_INT:
         n->ty = TY_INT;

@@ -169,19 +169,19 @@ static cs_ast *parse_agg(parser *p, int kind)
         if (!is_kw(&p->cur, KW_FOR)) {
             expected(p, cs_arena_printf(p->arena, "'for' (write %s(x.Field for x in Group))",
                                         cs_agg_name((cs_agg_kind)kind)));
-            return finish(p, n);
+            return NULL;
         }
         advance(p);
         if (!name_token(&p->cur)) {
             expected(p, "a name for each row (for x in ...)");
-            return finish(p, n);
+            return NULL;
         }
         n->name = p->cur.text;
         n->ix3 = (int32_t)p->cur.off;
         advance(p);
         if (!is_kw(&p->cur, KW_IN)) {
             expected(p, "'in'");
-            return finish(p, n);
+            return NULL;
         }
         advance(p);
     } else if (name_token(&p->cur) && is_kw(&p->next, KW_IN)) {
@@ -190,12 +190,19 @@ static cs_ast *parse_agg(parser *p, int kind)
         advance(p);
         advance(p);
     }
+    if (valued && !n->c)
+        return NULL;
     n->a = parse_expr(p);
+    if (!n->a)
+        return NULL;
     if (is_kw(&p->cur, KW_WHERE)) {
         advance(p);
         n->b = parse_expr(p);
+        if (!n->b)
+            return NULL;
     }
-    expect(p, TK_RPAREN, "')' to close the aggregate");
+    if (!expect(p, TK_RPAREN, "')' to close the aggregate"))
+        return NULL;
     return finish(p, n);
 }
 
@@ -252,13 +259,14 @@ static cs_ast *parse_primary(parser *p)
                 for (;;) {
                     cs_ast *a = parse_expr(p);
                     if (!a)
-                        return finish(p, n);
+                        return NULL;
                     vec_push(p, &args, a);
                     if (!accept(p, TK_COMMA))
                         break;
                 }
             }
-            expect(p, TK_RPAREN, "',' or ')' in the argument list");
+            if (!expect(p, TK_RPAREN, "',' or ')' in the argument list"))
+                return NULL;
             n->args = (cs_ast **)args.items;
             n->nargs = args.n;
             return finish(p, n);
@@ -712,7 +720,7 @@ static cs_ast_rule *parse_rule(parser *p)
     r->message = parse_string(p, "the rule's message in quotes");
     if (!r->message)
         goto bad;
-    if (!parse_clauses(p, r))
+    if (!parse_clauses(p, r) || p->panic)   /* an error inside an expression */
         goto bad;
     return r;
 bad:
@@ -760,7 +768,7 @@ static cs_ast_define *parse_define(parser *p)
         return d;
     }
     d->body = parse_expr(p);
-    if (!d->body) {
+    if (!d->body || p->panic) {
         d->broken = 1;
         return d;
     }

@@ -277,6 +277,32 @@ static void test_limits(void **state)
     assert_int_equal(e.count, 501);
     assert_string_equal(e.items[500].message, "too many errors; stopped reporting");
     cs_rule_errors_free(&e);
+    /* definitions that expand exponentially stop at a bound */
+    w = 0;
+    w += (size_t)snprintf(flood + w, sizeof flood - w, "define d0(x) = x + x + x + x + x + x\n");
+    for (int i = 1; i < 12; i++)
+        w += (size_t)snprintf(flood + w, sizeof flood - w,
+                              "define d%d(x) = d%d(x) + d%d(x) + d%d(x) + d%d(x)\n", i, i - 1,
+                              i - 1, i - 1, i - 1);
+    snprintf(flood + w, sizeof flood - w, "rule X error on Child \"m\" require d11(1) > 0\n");
+    assert_true(rt_compile_errors(flood, &e));
+    int big = 0;
+    for (size_t i = 0; i < e.count; i++)
+        big |= strstr(e.items[i].message, "rule is too complex") != NULL;
+    assert_true(big);
+    assert_true(e.count < 20);
+    cs_rule_errors_free(&e);
+    /* aggregates nested nine deep: their cost would be rows^9 */
+    w = (size_t)snprintf(flood, sizeof flood, "rule X error on Child \"m\" require ");
+    for (int i = 0; i < 9; i++)
+        w += (size_t)snprintf(flood + w, sizeof flood - w, "any(c%d in Child where ", i);
+    w += (size_t)snprintf(flood + w, sizeof flood - w, "true");
+    for (int i = 0; i < 9; i++)
+        flood[w++] = ')';
+    flood[w] = '\0';
+    assert_true(rt_compile_errors(flood, &e));
+    assert_non_null(strstr(e.items[0].message, "aggregates nest too deeply"));
+    cs_rule_errors_free(&e);
 }
 
 static void test_fields_and_metadata(void **state)
