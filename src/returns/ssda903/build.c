@@ -8,15 +8,18 @@
  * looked after on that birthday. Each has a Child and a Header row; the
  * other tables are for looked-after children only.
  *
- * Episodes: the year's episodes with their true DECOM (an episode open on
- * 1 April started before the year). DEC after collection_end is left blank
- * (still open at 31 March), and with it REC and REASON_PLACE_CHANGE.
- * HOME_POST is the person's postcode; for V3/V4 (short breaks) HOME_POST,
- * PL_POST and URN are blank, and HOME_POST is blank for children who are or
- * were UASC (so no PL_DISTANCE, rules 164/406; PL_POST stays for PL_LA).
- * PLACE_PROVIDER is blank for T and Z placements and URN for placements
- * that need none (P1, P3, R1, R2, R5, T0-T4, Z1, Z11-Z14), as DfE defines
- * them. Postcodes are written upper case with one space.
+ * Episodes: the system's own 903 episodes (cla_episode) when it holds any
+ * for the child, else episodes derived from periods, placements and legal
+ * statuses (episodes.c has both). The year's episodes keep their true
+ * DECOM (an episode open on 1 April started before the year). DEC after
+ * collection_end is left blank (still open at 31 March), and with it REC
+ * and REASON_PLACE_CHANGE. HOME_POST is the person's postcode; for V3/V4
+ * (short breaks) HOME_POST, PL_POST and URN are blank (DfE does not collect
+ * them), and HOME_POST is blank for children who are or were UASC (so no
+ * PL_DISTANCE, rules 164/406; PL_POST stays for PL_LA). PLACE_PROVIDER and
+ * URN are as recorded, so a provider on a temporary placement or a URN
+ * where none belongs reaches the rules (178, 213, 222). Postcodes are
+ * written upper case with one space.
  *
  * Header: SEX M/F/U from 2024-25 (1/2 before; U blank there), from the
  * model's M/F/U or 1/2 (0 and 9 are U); UPN, else the UN code; MOTHER (1/0
@@ -92,13 +95,14 @@ typedef struct {
     const cs_903_year *y;
     cs_dataset *ds;
     uint32_t *fmap;                 /* model file index -> dataset file index + 1 */
-    s903_pindex periods, placements, statuses, reviews, health, sdqs, outcomes, missing,
+    s903_pindex periods, placements, statuses, held, reviews, health, sdqs, outcomes, missing,
         leavers, perms, prevperms, immigration, involvements, dols, workers;
     /* scratch per child */
     const cs_cla_period **pv;
     const cs_cla_placement **plv;
     const cs_legal_status **lsv;
-    size_t pv_cap, plv_cap, lsv_cap;
+    const cs_cla_episode **hv;
+    size_t pv_cap, plv_cap, lsv_cap, hv_cap;
     s903_episodes eps;
 } bctx;
 
@@ -168,6 +172,11 @@ static const char *fold(const char *s, char *buf, size_t n)
     return buf;
 }
 
+static int is_code(const char *s, const char *code)
+{
+    return s && strcasecmp(s, code) == 0;
+}
+
 static int is_v3v4(const char *ls)
 {
     return ls && (strcasecmp(ls, "V3") == 0 || strcasecmp(ls, "V4") == 0);
@@ -195,12 +204,17 @@ static int is_female(const char *sex)
 
 static void child_episodes(bctx *b, const cs_person *p)
 {
-    size_t np, npl, nls;
-    GATHER(b, periods, cs_cla_period, pv, pv_cap, p->id, np);
-    GATHER(b, placements, cs_cla_placement, plv, plv_cap, p->id, npl);
-    GATHER(b, statuses, cs_legal_status, lsv, lsv_cap, p->id, nls);
+    s903_history h;
+    GATHER(b, periods, cs_cla_period, pv, pv_cap, p->id, h.nperiods);
+    GATHER(b, placements, cs_cla_placement, plv, plv_cap, p->id, h.nplacements);
+    GATHER(b, statuses, cs_legal_status, lsv, lsv_cap, p->id, h.nstatuses);
+    GATHER(b, held, cs_cla_episode, hv, hv_cap, p->id, h.nheld);
+    h.periods = b->pv;
+    h.placements = b->plv;
+    h.statuses = b->lsv;
+    h.held = b->hv;
     b->eps.n = 0;
-    s903_derive_episodes(b->pv, np, b->plv, npl, b->lsv, nls, &b->eps);
+    s903_episodes_of(&h, &b->eps);
 }
 
 static int episode_in_year(const bctx *b, const s903_episode *e)
@@ -287,34 +301,21 @@ static void header_row(bctx *b, uint32_t child, const cs_person *p, int mother_i
     }
 }
 
-static int needs_no_urn(const char *place)
-{
-    static const char *const exempt[] = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2",
-                                         "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14", NULL};
-    for (const char *const *e = exempt; place && *e; e++)
-        if (strcasecmp(place, *e) == 0)
-            return 1;
-    return 0;
-}
-
 static void episode_row(bctx *b, uint32_t child, const cs_person *p, const s903_episode *e,
                         const uasc_info *u)
 {
     const cs_cla_placement *pl = e->pl;
-    const cs_prov *prov = pl ? &pl->prov : &e->period->prov;
-    uint32_t row = add_row(b, CS_903_G_EPISODES, child, prov);
+    uint32_t row = add_row(b, CS_903_G_EPISODES, child, e->prov);
     const int g = CS_903_G_EPISODES;
     set_child_dob(b, g, row, p);
     cs_ds_set_date(b->ds, g, row, CS_903_E_DECOM, e->decom);
-    char rne[2] = {e->rne, '\0'};
-    cs_ds_set_str(b->ds, g, row, CS_903_E_RNE, rne);
+    set_code(b, g, row, CS_903_E_RNE, e->rne);
     const char *ls = e->ls ? e->ls->legal_status : NULL;
     set_code(b, g, row, CS_903_E_LS, ls);
-    set_code(b, g, row, CS_903_E_CIN, e->period->primary_need);
+    set_code(b, g, row, CS_903_E_CIN, e->cin);
     const char *place = pl ? pl->placement_type : NULL;
     set_code(b, g, row, CS_903_E_PLACE, place);
-    int tz = place && (place[0] == 'T' || place[0] == 't' || place[0] == 'Z' || place[0] == 'z');
-    if (pl && !tz)
+    if (pl)
         set_code(b, g, row, CS_903_E_PLACE_PROVIDER, pl->provider);
     if (e->dec != CS_DATE_NONE && e->dec <= b->y->collection_end) {
         cs_ds_set_date(b->ds, g, row, CS_903_E_DEC, e->dec);
@@ -327,8 +328,7 @@ static void episode_row(bctx *b, uint32_t child, const cs_person *p, const s903_
         cs_ds_set_str(b->ds, g, row, CS_903_E_HOME_POST, s903_postcode_norm(p->postcode, pc, sizeof pc));
     if (!short_breaks && pl) {
         cs_ds_set_str(b->ds, g, row, CS_903_E_PL_POST, s903_postcode_norm(pl->postcode, pc, sizeof pc));
-        if (!needs_no_urn(place))
-            set_code(b, g, row, CS_903_E_URN, pl->urn);
+        set_code(b, g, row, CS_903_E_URN, pl->urn);
     }
 }
 
@@ -343,7 +343,7 @@ static int continuously_looked_after(const bctx *b)
         if (!episode_in_year(b, e))
             continue;
         any = 1;
-        if (e->rne == 'S' && e->decom > start)
+        if (is_code(e->rne, "S") && e->decom > start)
             return 0;
         if (e->dec != CS_DATE_NONE && e->dec >= start && e->dec < end &&
             !(e->rec && strcmp(e->rec, "X1") == 0))
@@ -568,7 +568,7 @@ static void prevperm_row(bctx *b, uint32_t child, const cs_person *p)
 {
     int started = 0;
     for (size_t i = 0; i < b->eps.n && !started; i++)
-        started = b->eps.v[i].rne == 'S' && in_year(b, b->eps.v[i].decom);
+        started = is_code(b->eps.v[i].rne, "S") && in_year(b, b->eps.v[i].decom);
     size_t first, n;
     s903_pindex_find(&b->prevperms, p->id, &first, &n);
     if (!started || n == 0)
@@ -727,6 +727,7 @@ static void indexes_init(bctx *b, const cs_model *m)
     s903_pindex_init(&b->placements, m, CS_E_cla_placement,
                      IDX(cla_placement, person_id, start_date));
     s903_pindex_init(&b->statuses, m, CS_E_legal_status, IDX(legal_status, person_id, start_date));
+    s903_pindex_init(&b->held, m, CS_E_cla_episode, IDX(cla_episode, person_id, start_date));
     s903_pindex_init(&b->reviews, m, CS_E_cla_review, IDX(cla_review, person_id, review_date));
     s903_pindex_init(&b->health, m, CS_E_health_check, IDX(health_check, person_id, check_date));
     s903_pindex_init(&b->sdqs, m, CS_E_sdq, IDX(sdq, person_id, completed_date));
@@ -748,7 +749,7 @@ static void indexes_init(bctx *b, const cs_model *m)
 
 static void indexes_free(bctx *b)
 {
-    s903_pindex *all[] = {&b->periods, &b->placements, &b->statuses, &b->reviews,
+    s903_pindex *all[] = {&b->periods, &b->placements, &b->statuses, &b->held, &b->reviews,
                           &b->health,  &b->sdqs,       &b->outcomes, &b->missing,
                           &b->leavers, &b->perms,      &b->prevperms, &b->immigration,
                           &b->involvements, &b->dols,  &b->workers};
@@ -777,6 +778,7 @@ cs_status cs_903_build_with(const cs_model *m, const cs_903_year *year, const ch
     free((void *)b.pv);
     free((void *)b.plv);
     free((void *)b.lsv);
+    free((void *)b.hv);
     free(b.eps.v);
     cs_status st = cs_ds_finalize(out, d);
     if (st != CS_OK) {

@@ -1,5 +1,15 @@
-/* Deriving 903 episodes from a child's periods of care, placements and
- * legal statuses (spec sections 1 and 6).
+/* A child's 903 episodes: the system's own when it holds them (every source
+ * profile maps its episode table to cla_episode), else derived from the
+ * periods of care, placements and legal statuses (spec sections 1 and 6).
+ *
+ * Held episodes are taken as recorded (DECOM, RNE, CIN, DEC, REC), so what
+ * is wrong in the system shows in the return and its rules: LS is the
+ * legal status in force on DECOM; the placement is the episode's
+ * placement_id, or the one in force on DECOM; REASON_PLACE_CHANGE is that
+ * placement's change_reason when the next episode of the period starts with
+ * a move (RNE P, T, U or B). CIN falls back to the period's category.
+ *
+ * Derivation:
  *
  * Within a period of care [start, end) a new episode begins on every date
  * where the legal status or the placement changes; the first episode of a
@@ -197,14 +207,14 @@ static void period_episodes(const cs_cla_period *p, cs_date s, cs_date e,
         cs_date day = dates[i];
         const cs_cla_placement *pl = placement_at(pls, npl, p, s, e, day);
         const cs_legal_status *ls = status_at(lss, nls, s, e, day);
-        char rne = 'S';
+        const char *rne = "S";
         if (prev) {
             int moved = !same_placement(prev->pl, pl);
             int ls_changed = !str_eq(ls_code(prev->ls), ls_code(ls));
             if (!moved && !ls_changed)
                 continue;
             int carer = moved && same_carer(prev->pl, pl);
-            rne = !moved ? 'L' : !ls_changed ? (carer ? 'T' : 'P') : (carer ? 'U' : 'B');
+            rne = !moved ? "L" : !ls_changed ? (carer ? "T" : "P") : (carer ? "U" : "B");
             prev->dec = day;
             prev->rec = "X1";
             prev->reason_place_change = moved && prev->pl ? prev->pl->change_reason : NULL;
@@ -212,9 +222,10 @@ static void period_episodes(const cs_cla_period *p, cs_date s, cs_date e,
         s903_episode *ep = push(out);
         ep->decom = day;
         ep->rne = rne;
-        ep->period = p;
+        ep->cin = p->primary_need;
         ep->pl = pl;
         ep->ls = ls;
+        ep->prov = pl ? &pl->prov : &p->prov;
         prev = ep;
     }
     if (prev) {
@@ -223,18 +234,16 @@ static void period_episodes(const cs_cla_period *p, cs_date s, cs_date e,
     }
 }
 
-void s903_derive_episodes(const cs_cla_period *const *periods, size_t nperiods,
-                          const cs_cla_placement *const *placements, size_t nplacements,
-                          const cs_legal_status *const *statuses, size_t nstatuses,
-                          s903_episodes *out)
+static void derive(const s903_history *h, s903_episodes *out)
 {
-    for (size_t i = 0; i < nperiods; i++) {
+    const cs_cla_period *const *periods = h->periods;
+    for (size_t i = 0; i < h->nperiods; i++) {
         const cs_cla_period *p = periods[i];
         if (p->start_date == CS_DATE_NONE)
             continue;
         cs_date s = p->start_date, e = p->end_date;
         /* the next period with a start date cuts this one short */
-        for (size_t j = i + 1; j < nperiods; j++) {
+        for (size_t j = i + 1; j < h->nperiods; j++) {
             cs_date ns = periods[j]->start_date;
             if (ns == CS_DATE_NONE)
                 continue;
@@ -244,6 +253,71 @@ void s903_derive_episodes(const cs_cla_period *const *periods, size_t nperiods,
         }
         if (e != CS_DATE_NONE && e == s && e != p->end_date)
             continue;   /* replaced by a period starting the same day */
-        period_episodes(p, s, e, placements, nplacements, statuses, nstatuses, out);
+        period_episodes(p, s, e, h->placements, h->nplacements, h->statuses, h->nstatuses, out);
     }
+}
+
+/* ---- held episodes ------------------------------------------------------------ */
+
+static const cs_cla_period *period_by_id(const s903_history *h, const char *id)
+{
+    for (size_t i = 0; id && *id && i < h->nperiods; i++)
+        if (h->periods[i]->id && strcmp(h->periods[i]->id, id) == 0)
+            return h->periods[i];
+    return NULL;
+}
+
+static const cs_cla_placement *placement_by_id(const s903_history *h, const char *id)
+{
+    for (size_t i = 0; id && *id && i < h->nplacements; i++)
+        if (h->placements[i]->id && strcmp(h->placements[i]->id, id) == 0)
+            return h->placements[i];
+    return NULL;
+}
+
+static int is_move(const char *rne)
+{
+    return rne && rne[0] && !rne[1] && strchr("PTUB", rne[0] & ~0x20);
+}
+
+static void held(const s903_history *h, s903_episodes *out)
+{
+    size_t first = out->n;
+    for (size_t i = 0; i < h->nheld; i++) {
+        const cs_cla_episode *c = h->held[i];
+        if (c->start_date == CS_DATE_NONE)
+            continue;
+        const cs_cla_period *p = period_by_id(h, c->period_id);
+        cs_date s = p && p->start_date != CS_DATE_NONE ? p->start_date : c->start_date;
+        cs_date e = p ? p->end_date : CS_DATE_NONE;
+        const cs_cla_placement *pl = placement_by_id(h, c->placement_id);
+        if (!pl && p)
+            pl = placement_at(h->placements, h->nplacements, p, s, e, c->start_date);
+        s903_episode *ep = push(out);
+        ep->decom = c->start_date;
+        ep->dec = c->end_date;
+        ep->rne = c->start_reason;
+        ep->cin = c->primary_need && *c->primary_need ? c->primary_need
+                  : p                                 ? p->primary_need
+                                                      : NULL;
+        ep->pl = pl;
+        ep->ls = status_at(h->statuses, h->nstatuses, s, e, c->start_date);
+        ep->rec = c->end_reason;
+        ep->prov = &c->prov;
+    }
+    /* an episode ends with a move when the next one starts with one */
+    for (size_t i = first; i + 1 < out->n; i++) {
+        s903_episode *ep = &out->v[i];
+        const s903_episode *next = &out->v[i + 1];
+        if (ep->pl && is_move(next->rne) && ep->dec != CS_DATE_NONE && ep->dec == next->decom)
+            ep->reason_place_change = ep->pl->change_reason;
+    }
+}
+
+void s903_episodes_of(const s903_history *h, s903_episodes *out)
+{
+    if (h->nheld > 0)
+        held(h, out);
+    else
+        derive(h, out);
 }

@@ -98,15 +98,16 @@ static inline const void *s903_pindex_row(const s903_pindex *ix, size_t k)
     return cs_model_row(ix->m, ix->e, ix->idx[k]);
 }
 
-/* One derived episode of care (episodes.c). */
+/* One episode of care (episodes.c): derived, or held by the system. */
 typedef struct {
     cs_date decom, dec;                  /* dec CS_DATE_NONE while open */
-    char rne;                            /* S, L, P, T, U, B */
-    const cs_cla_period *period;
+    const char *rne;                     /* S, L, P, T, U, B (held: as recorded) */
+    const char *cin;                     /* category of need */
     const cs_cla_placement *pl;          /* NULL when no placement is recorded */
     const cs_legal_status *ls;           /* NULL when no legal status is recorded */
     const char *rec;                     /* X1, the period's end reason, or NULL */
     const char *reason_place_change;     /* on an episode ending with a placement move */
+    const cs_prov *prov;                 /* where the episode comes from */
 } s903_episode;
 
 typedef struct {
@@ -114,12 +115,22 @@ typedef struct {
     size_t n, cap;
 } s903_episodes;
 
-/* Appends the episodes of one child's care history, from the child's
- * periods of care, placements and legal statuses, each array sorted by
- * start date (rows without a start date are ignored). See episodes.c. */
-void s903_derive_episodes(const cs_cla_period *const *periods, size_t nperiods,
-                          const cs_cla_placement *const *placements, size_t nplacements,
-                          const cs_legal_status *const *statuses, size_t nstatuses,
-                          s903_episodes *out);
+/* One child's care history as the model holds it, each array sorted by
+ * start date (rows without a start date are ignored). */
+typedef struct {
+    const cs_cla_period *const *periods;
+    size_t nperiods;
+    const cs_cla_placement *const *placements;
+    size_t nplacements;
+    const cs_legal_status *const *statuses;
+    size_t nstatuses;
+    const cs_cla_episode *const *held;   /* the system's own 903 episodes */
+    size_t nheld;
+} s903_history;
+
+/* Appends the child's episodes: the system's own (held) episodes when it
+ * has any, else episodes derived from periods, placements and legal
+ * statuses. See episodes.c. */
+void s903_episodes_of(const s903_history *h, s903_episodes *out);
 
 #endif

@@ -291,8 +291,9 @@ void cs_903_derive(cs_dataset *ds, const cs_903_postcodes *pc, const char *la_co
 /* ---- building from the canonical model ---------------------------------------
  * Derives the return for `year` (the choices are listed in build.c's header):
  * every child looked after at some time in the year (an episode with
- * DECOM <= collection_end and DEC >= collection_start or open), with
- * episodes from periods of care, placements and legal statuses; care leavers
+ * DECOM <= collection_end and DEC >= collection_start or open), with the
+ * system's own episodes (cla_episode) when it holds them, else episodes
+ * derived from periods of care, placements and legal statuses; care leavers
  * whose 17th to 21st birthday falls in the year (OC3). *out is initialised
  * here and finalised; free it with cs_ds_free. Rows carry the model's
  * provenance (file, line). la_code (long form, E09000027) is the submitting
