@@ -235,6 +235,25 @@ static size_t decode_utf8(cs_textsrc *t, char *out, size_t cap, bad_seq *bad, in
     return sc.valid;
 }
 
+/* How far iconv should take it from p (a non-ASCII byte): up to the next
+ * long ASCII run, NUL or the end, so text full of accents is not converted
+ * a character per call. */
+static const unsigned char *single_byte_span(const unsigned char *p, const unsigned char *end)
+{
+    while (p < end && *p != 0) {
+        if (*p >= 0x80) {
+            p++;
+            continue;
+        }
+        size_t lim = (size_t)(end - p) < 16 ? (size_t)(end - p) : 16;
+        size_t a = cs_ascii_run(p, lim);
+        if (a == 16)
+            break;
+        p += a;
+    }
+    return p;
+}
+
 /* Windows-1252 / Latin-1: ASCII runs are copied, the rest goes to iconv
  * (which rejects the five bytes Windows-1252 leaves undefined). */
 static size_t decode_single(cs_textsrc *t, char *out, size_t cap, bad_seq *bad, int *more)
@@ -255,9 +274,7 @@ static size_t decode_single(cs_textsrc *t, char *out, size_t cap, bad_seq *bad, 
             bad->what = "NUL byte";
             break;
         }
-        const unsigned char *q = p;
-        while (q < end && *q >= 0x80)
-            q++;
+        const unsigned char *q = single_byte_span(p, end);
         char *in = (char *)p, *o = out + produced;
         size_t inleft = (size_t)(q - p), outleft = cap - produced;
         size_t r = iconv(t->cd, &in, &inleft, &o, &outleft);
@@ -310,7 +327,24 @@ static size_t utf16_ascii_run(const unsigned char *p, size_t units, int be, char
     return i;
 }
 
-/* ASCII runs are copied; runs of other code units go to iconv. */
+/* How far iconv should take it from p (a non-ASCII unit): up to the next
+ * run of 8 ASCII units, U+0000 or the end. */
+static const unsigned char *utf16_span(const unsigned char *p, const unsigned char *end, int be)
+{
+    size_t ascii = 0;
+    const unsigned char *q = p;
+    for (; q < end; q += 2) {
+        unsigned u = utf16_unit(q, be);
+        if (u == 0)
+            break;
+        ascii = u < 0x80 ? ascii + 1 : 0;
+        if (ascii == 8)
+            return q - 14;
+    }
+    return q - 2 * ascii;
+}
+
+/* ASCII runs are copied; the stretches between them go to iconv. */
 static size_t decode_utf16(cs_textsrc *t, char *out, size_t cap, bad_seq *bad, int *more)
 {
     int be = t->enc == CS_ENC_UTF16BE;
@@ -331,9 +365,7 @@ static size_t decode_utf16(cs_textsrc *t, char *out, size_t cap, bad_seq *bad, i
             bad->what = "NUL character";
             break;
         }
-        const unsigned char *q = p;
-        while (q < end && utf16_unit(q, be) >= 0x80)
-            q += 2;
+        const unsigned char *q = utf16_span(p, end, be);
         char *in = (char *)p, *o = out + produced;
         size_t inleft = (size_t)(q - p), outleft = cap - produced;
         size_t r = iconv(t->cd, &in, &inleft, &o, &outleft);

@@ -523,6 +523,8 @@ static void test_invalid_single_byte(void **state)
     expect_error("caf\xE9\n\x81", 6, CS_ENC_CP1252, 2, 1, 5, "not defined");
     expect_error("caf\xE9\nx\0", 7, CS_ENC_CP1252, 2, 2, 6, "NUL byte");
     expect_error("\0", 1, CS_ENC_LATIN1, 1, 1, 0, "NUL byte");
+    /* inside a stretch of accented text given to iconv at once */
+    expect_error("caf\xE9\xE9 \xE9\x81\xE9 abc", 13, CS_ENC_CP1252, 1, 8, 7, "not defined");
 }
 
 static void test_invalid_utf16(void **state)
@@ -543,6 +545,9 @@ static void test_invalid_utf16(void **state)
     /* U+0000 */
     const unsigned char nul[] = {0xFF, 0xFE, 'x', 0, 0, 0, 'y', 0};
     expect_error(nul, sizeof nul, CS_ENC_AUTO, 1, 2, 4, "NUL");
+    /* a lone surrogate among other non-ASCII characters */
+    const unsigned char mid[] = {0xFF, 0xFE, 0xE9, 0, 0xE9, 0, 0x00, 0xDC, 0xE9, 0, 'a', 0};
+    expect_error(mid, sizeof mid, CS_ENC_AUTO, 1, 3, 6, "surrogate");
     /* high surrogate right before U+0000 */
     const unsigned char high_nul[] = {0xFF, 0xFE, 0x3D, 0xD8, 0, 0};
     expect_error(high_nul, sizeof high_nul, CS_ENC_AUTO, 1, 1, 2, "surrogate");
@@ -679,6 +684,37 @@ static void test_large_mixed_text_in_chunks(void **state)
     assert_int_equal(r.len, un);
     assert_memory_equal(r.data, u, un);
     free(r.data);
+    /* and as UTF-16BE with a BOM, with a character outside the BMP now and then */
+    unsigned char *w = cs_xmalloc(4 * n + 2);
+    char *want = cs_xmalloc(4 * n);
+    size_t wn = 0, wantn = 0;
+    w[wn++] = 0xFE;
+    w[wn++] = 0xFF;
+    for (size_t i = 0; i < n; i++) {
+        if (i % 97 == 5) {   /* U+1F600 */
+            memcpy(w + wn, "\xD8\x3D\xDE\x00", 4);
+            wn += 4;
+            memcpy(want + wantn, "\xF0\x9F\x98\x80", 4);
+            wantn += 4;
+        } else if (in[i] == '\xE9') {
+            memcpy(w + wn, "\x00\xE9", 2);
+            wn += 2;
+            memcpy(want + wantn, "\xC3\xA9", 2);
+            wantn += 2;
+        } else {
+            w[wn++] = 0;
+            w[wn++] = (unsigned char)in[i];
+            want[wantn++] = in[i];
+        }
+    }
+    decode_opts o3 = {.chunk = 65537};
+    r = decode(w, wn, &o3);
+    assert_int_equal(r.st, CS_EOF);
+    assert_int_equal(r.len, wantn);
+    assert_memory_equal(r.data, want, wantn);
+    free(r.data);
+    free(want);
+    free(w);
     free(u);
     free(in);
 }
