@@ -640,83 +640,56 @@ static void test_gzip_of_utf16(void **state)
     free(z);
 }
 
+static void expect_decoded(const void *in, size_t n, cs_encoding enc, size_t chunk,
+                           const char *want, size_t want_len)
+{
+    decode_opts o = {.enc = enc, .chunk = chunk};
+    text_result r = decode(in, n, &o);
+    assert_int_equal(r.st, CS_EOF);
+    assert_int_equal(r.len, want_len);
+    assert_memory_equal(r.data, want, want_len);
+    free(r.data);
+}
+
 static void test_large_mixed_text_in_chunks(void **state)
 {
     (void)state;
-    /* 600 KB of Windows-1252 with accents everywhere, read in odd chunks:
-     * boundaries fall inside characters of the UTF-8 output. */
-    size_t n = 600000;
-    char *in = cs_xmalloc(n);
-    for (size_t i = 0; i < n; i++)
-        in[i] = i % 50 == 49 ? '\n' : i % 3 == 0 ? '\xE9' : 'e';
-    decode_opts o = {.enc = CS_ENC_CP1252, .chunk = 7777};
-    text_result r = decode(in, n, &o);
-    assert_int_equal(r.st, CS_EOF);
-    size_t accents = 0;
-    for (size_t i = 0; i < n; i++)
-        accents += in[i] == '\xE9';
-    assert_int_equal(r.len, n + accents);
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (in[i] == '\xE9') {
-            assert_memory_equal(r.data + j, "\xC3\xA9", 2);
-            j += 2;
-        } else {
-            assert_int_equal(r.data[j], in[i]);
-            j++;
-        }
-    }
-    free(r.data);
-    /* and the UTF-8 of it, validated across raw chunk boundaries */
-    char *u = cs_xmalloc(n * 2);
-    size_t un = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (in[i] == '\xE9') {
-            u[un++] = '\xC3';
-            u[un++] = '\xA9';
-        } else {
-            u[un++] = in[i];
-        }
-    }
-    decode_opts o2 = {.chunk = 100003};
-    r = decode(u, un, &o2);
-    assert_int_equal(r.st, CS_EOF);
-    assert_int_equal(r.len, un);
-    assert_memory_equal(r.data, u, un);
-    free(r.data);
-    /* and as UTF-16BE with a BOM, with a character outside the BMP now and then */
+    /* 600 KB of accented text in Windows-1252, UTF-8 and UTF-16BE (with a
+     * character outside the BMP now and then), read in odd chunks so that
+     * boundaries fall inside characters on both sides. */
+    size_t n = 600000, cn = 0, un = 0, wn = 0, wantn = 0;
+    char *cp = cs_xmalloc(n), *u = cs_xmalloc(2 * n), *want = cs_xmalloc(4 * n);
     unsigned char *w = cs_xmalloc(4 * n + 2);
-    char *want = cs_xmalloc(4 * n);
-    size_t wn = 0, wantn = 0;
     w[wn++] = 0xFE;
     w[wn++] = 0xFF;
     for (size_t i = 0; i < n; i++) {
+        char c = i % 50 == 49 ? '\n' : i % 3 == 0 ? '\xE9' : 'e';
+        cp[cn++] = c;
+        if (c == '\xE9') {
+            memcpy(u + un, "\xC3\xA9", 2);
+            un += 2;
+        } else {
+            u[un++] = c;
+        }
         if (i % 97 == 5) {   /* U+1F600 */
             memcpy(w + wn, "\xD8\x3D\xDE\x00", 4);
-            wn += 4;
             memcpy(want + wantn, "\xF0\x9F\x98\x80", 4);
+            wn += 4;
             wantn += 4;
-        } else if (in[i] == '\xE9') {
-            memcpy(w + wn, "\x00\xE9", 2);
-            wn += 2;
-            memcpy(want + wantn, "\xC3\xA9", 2);
-            wantn += 2;
         } else {
             w[wn++] = 0;
-            w[wn++] = (unsigned char)in[i];
-            want[wantn++] = in[i];
+            w[wn++] = (unsigned char)c;
+            memcpy(want + wantn, u + un - (c == '\xE9' ? 2 : 1), c == '\xE9' ? 2 : 1);
+            wantn += c == '\xE9' ? 2 : 1;
         }
     }
-    decode_opts o3 = {.chunk = 65537};
-    r = decode(w, wn, &o3);
-    assert_int_equal(r.st, CS_EOF);
-    assert_int_equal(r.len, wantn);
-    assert_memory_equal(r.data, want, wantn);
-    free(r.data);
+    expect_decoded(cp, cn, CS_ENC_CP1252, 7777, u, un);
+    expect_decoded(u, un, CS_ENC_AUTO, 100003, u, un);
+    expect_decoded(w, wn, CS_ENC_AUTO, 65537, want, wantn);
+    free(cp);
+    free(u);
     free(want);
     free(w);
-    free(u);
-    free(in);
 }
 
 int main(void)
