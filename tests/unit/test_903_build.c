@@ -649,6 +649,14 @@ static void oc3_birthdays(void **state)
      * care ended: not looked after on it */
     simple_child(&m, "N5", D(2007, 6, 1), D(2020, 1, 1), D(2025, 6, 1), "E17");
     leaver(&m, "N5", "NO", "G5", "B", 0);
+    /* one row per birthday: the one recorded nearest this year's (20th) */
+    person(&m, "N6", "F", D(2005, 12, 1));
+    leaver(&m, "N6", "YES", "F1", "U", 1);
+    CS_TABLE(&m, care_leaver)[5].latest_contact_date = D(2024, 12, 10);
+    leaver(&m, "N6", "NO", "G4", "B", 1);
+    CS_TABLE(&m, care_leaver)[6].latest_contact_date = D(2025, 11, 20);
+    leaver(&m, "N6", "REFU", NULL, NULL, -1);
+    CS_TABLE(&m, care_leaver)[7].latest_contact_date = CS_DATE_NONE;
     cs_dataset ds;
     build(&m, "2025-26", &ds);
     const int g = CS_903_G_OC3;
@@ -672,6 +680,9 @@ static void oc3_birthdays(void **state)
     assert_int_equal(rows_of(&ds, "N5", g, &r), 1);
     assert_string_equal(val(&ds, g, r, CS_903_O3_ACCOM), "B2");
     assert_int_equal(rows_of(&ds, "N5", E, NULL), 1);
+    assert_int_equal(rows_of(&ds, "N6", g, &r), 1);
+    assert_string_equal(val(&ds, g, r, CS_903_O3_IN_TOUCH), "NO");
+    assert_string_equal(val(&ds, g, r, CS_903_O3_ACCOM), "B1");
     cs_ds_free(&ds);
     cs_model_free(&m);
 }

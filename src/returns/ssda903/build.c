@@ -48,8 +48,8 @@
  * kind is dated in the year and its status does not say it was not done
  * (declined, refused, cancelled, not done, outstanding, overdue), else 0.
  *
- * OC3: IN_TOUCH from the care_leaver row (the latest by contact date on or
- * before collection_end, else the last), ACTIV its activity, ACCOM its
+ * OC3: IN_TOUCH from the care_leaver row recorded nearest the birthday
+ * (by latest_contact_date), ACTIV its activity, ACCOM its
  * accommodation letter with 1 (suitable) or 2 (not); with DIED or RHOM and
  * nothing recorded, ACTIV and ACCOM are 0.
  *
@@ -467,12 +467,18 @@ static const cs_care_leaver *care_leaver_of(bctx *b, const cs_person *p)
         return NULL;
     size_t first, n;
     s903_pindex_find(&b->leavers, p->id, &first, &n);
+    /* the row recorded nearest the birthday (a system may keep one per
+     * birthday); an undated row only when none is dated */
     const cs_care_leaver *best = NULL;
+    int32_t best_gap = INT32_MAX;
     for (size_t k = 0; k < n; k++) {
         const cs_care_leaver *c = s903_pindex_row(&b->leavers, first + k);
-        if (!best || c->latest_contact_date == CS_DATE_NONE ||
-            c->latest_contact_date <= b->y->collection_end)
+        cs_date at = c->latest_contact_date;
+        int32_t gap = at == CS_DATE_NONE ? INT32_MAX - 1 : at > bday ? at - bday : bday - at;
+        if (!best || gap <= best_gap) {
             best = c;
+            best_gap = gap;
+        }
     }
     return best;
 }
