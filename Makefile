@@ -94,12 +94,19 @@ bench: all $(BENCH_BIN)
 	@BUILD=$(BUILD) bench/run.sh
 
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Isrc $(PKG_CFLAGS) \
-               -fsanitize=fuzzer,address,undefined -DCS_VERSION='"$(VERSION)"'
-FUZZ_LIB_SRC := $(LIB_SRC)
+               -fsanitize=fuzzer-no-link,address,undefined -DCS_VERSION='"$(VERSION)"' -MMD -MP
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
 
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
-	@mkdir -p build-fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) -lm
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c $< -o $@
+
+build-fuzz/libcscdw.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build-fuzz/%: tests/fuzz/%.c build-fuzz/libcscdw.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libcscdw.a $(PKG_LIBS) -lm
 
 fuzz: $(FUZZ_BIN)
 
@@ -116,4 +123,4 @@ install: $(BIN)
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
