@@ -58,6 +58,7 @@ int cs_reftable_load(cs_reftable *t, const char *name, const char *path, cs_aren
         char *line = text + i;
         size_t n = b - i;
         i = e + 1;
+        line[n] = '\0';   /* end the last cell at the line end (text[len] is already NUL) */
         if (n == 0)
             continue;
         uint32_t k = split_line(line, n, parts, CS_MAX_COLUMNS);
