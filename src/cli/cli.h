@@ -33,5 +33,7 @@ int cs_cmd_warehouse(int argc, char **argv);
 int cs_cmd_run(int argc, char **argv);
 int cs_cmd_load(int argc, char **argv);
 int cs_cmd_rules(int argc, char **argv);
+int cs_cmd_validate(int argc, char **argv);
+int cs_cmd_emit(int argc, char **argv);
 
 #endif

@@ -12,6 +12,8 @@ static const cs_command commands[] = {
     {"load", "extract, validate and load one LA's extract into the warehouse", cs_cmd_load},
     {"warehouse", "create, start, stop, migrate or query the warehouse", cs_cmd_warehouse},
     {"rules", "list, explain and check rule files (the DfE and local checks)", cs_cmd_rules},
+    {"validate", "validate a CIN or SSDA903 return file and write its exception list", cs_cmd_validate},
+    {"emit", "extract, build, validate and write a CIN or SSDA903 return", cs_cmd_emit},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,62 @@
+/* One return through its rules, shared by `cscdw validate`, `cscdw emit`
+ * and the job pipeline: find and compile the year's rule set, run it over a
+ * return dataset (with last year's when there is one), turn what it found
+ * into exception rows, and check a written file against the year's XSD. */
+#ifndef CS_PIPELINE_RETURNS_H
+#define CS_PIPELINE_RETURNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataset/dataset.h"
+#include "report/exceptions.h"
+#include "report/rule_exceptions.h"
+#include "rules/rules.h"
+#include "util/date.h"
+#include "util/diag.h"
+
+/* The rule set for ret ("cin", "ssda903") and year ("2025-26"):
+ *   rules NULL   rules/<ret>/<year> found through cs_resource_path
+ *                (./rules, $CSCDW_HOME/rules, beside the binary ...);
+ *   rules DIR    DIR/<ret>/<year> when that exists, else DIR itself as the
+ *                year folder (a folder holding *.rules files).
+ * Local rules (<rules folder>/local/<ret>/) are added when present unless
+ * no_local. The bank-holiday calendar is the rules folder's, else the
+ * installed one. Compile errors go to errs (may be NULL) with CS_ERR_CONFIG;
+ * a missing folder is CS_ERR_IO naming where it looked. dir_out (may be
+ * NULL) receives the year folder used. */
+cs_status cs_returns_rules_load(const char *ret, const char *year, const char *rules,
+                                int no_local, cs_ruleset **out, cs_rule_errors *errs,
+                                char *dir_out, size_t dir_n, cs_diag *d);
+
+typedef struct {
+    const char *la;                 /* LA context value, or NULL */
+    cs_date reference_date;         /* CS_DATE_NONE = the year's (31 March) */
+    const cs_dataset *last;         /* last year's return, or NULL */
+    cs_rule_exc_ctx exc;            /* return, year, source system, allocation */
+} cs_validate_opts;
+
+typedef struct {
+    size_t rules;                   /* rules in the set */
+    size_t not_run;                 /* rules not run (reported as info rows) */
+    uint64_t findings;              /* rule findings (rows added, not-run rows excluded) */
+} cs_validate_counts;
+
+/* Runs rs over ds and appends one exception row per finding and per rule not
+ * run to l. Operational failures only (a dataset of the wrong schema). */
+cs_status cs_returns_validate(const cs_ruleset *rs, const cs_dataset *ds,
+                              const cs_validate_opts *o, cs_exception_list *l,
+                              cs_validate_counts *c, cs_diag *d);
+
+/* Checks a written return file against schema/xml/<xsd_name>. A file that
+ * does not pass becomes one error row (rule XSD, the first problem with its
+ * line and column) in l, and *valid = 0; an XSD that cannot be found or
+ * read is an operational error. */
+cs_status cs_returns_xsd_check(const char *path, const char *xsd_name, const char *ret,
+                               const char *year, cs_exception_list *l, int *valid,
+                               cs_diag *d);
+
+/* Children in a return dataset (rows of its child group). */
+size_t cs_returns_children(const cs_dataset *ds);
+
+#endif
