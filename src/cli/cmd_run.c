@@ -50,6 +50,18 @@ static void print_summary(const cs_job *job, const cs_exception_list *exc,
     for (size_t i = 0; i < sizeof show / sizeof show[0]; i++)
         printf(" %s %zu%s", cs_entities[show[i]].name, r->entity_counts[show[i]],
                i + 1 < sizeof show / sizeof show[0] ? "," : "\n");
+    for (size_t i = 0; i < r->nreturns; i++) {
+        const cs_pipeline_return *rt = &r->returns[i];
+        printf("  %-12s %zu children", rt->name, rt->children);
+        if (rt->validated)
+            printf("; %zu rules, %zu not run, %llu findings", rt->rules, rt->not_run,
+                   (unsigned long long)rt->findings);
+        else
+            printf("; not validated");
+        if (rt->xsd >= 0)
+            printf("; XSD %s", rt->xsd ? "passed" : "FAILED (see rule XSD)");
+        printf("\n");
+    }
     printf("  findings     %llu error, %llu query, %llu warning, %llu info\n",
            (unsigned long long)r->findings_by_severity[CS_SEV_ERROR],
            (unsigned long long)r->findings_by_severity[CS_SEV_QUERY],
@@ -63,6 +75,8 @@ static void print_summary(const cs_job *job, const cs_exception_list *exc,
         for (size_t i = 0; i < k; i++)
             printf("    %-8s %6zu  %s\n", codes[i], counts[i], msgs[i]);
     }
+    for (size_t i = 0; i < r->nnotes; i++)
+        printf("  note         %s\n", r->notes[i]);
     if (r->nfiles) {
         printf("  files written\n");
         for (size_t i = 0; i < r->nfiles; i++)

@@ -176,7 +176,7 @@ int cs_cmd_validate(int argc, char **argv)
     cs_run_id_new(run_id, sizeof run_id, o.la);
     snprintf(exc.run_id, sizeof exc.run_id, "%s", run_id);
     st = is_cin ? cs_cin_read(o.inputs[0], &ds, &findings, &d)
-                : cs_cli_read_903(o.inputs, o.ninputs, &sy, &ds, &findings, &d);
+                : cs_returns_read_903(o.inputs, o.ninputs, &sy, &ds, &findings, &d);
     if (st != CS_OK) {
         rc = cs_cli_fail(&d);
         goto out_rules;
@@ -184,7 +184,7 @@ int cs_cmd_validate(int argc, char **argv)
     if (o.previous) {
         char *pp[1] = {(char *)o.previous};
         st = is_cin ? cs_cin_read(o.previous, &prev, &prev_findings, &d)
-                    : cs_cli_read_903(pp, 1, &sprev, &prev, &prev_findings, &d);
+                    : cs_returns_read_903(pp, 1, &sprev, &prev, &prev_findings, &d);
         if (st != CS_OK) {
             rc = cs_cli_fail(&d);
             goto out_ds;

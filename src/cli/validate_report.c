@@ -1,7 +1,6 @@
 #include "cli/validate_report.h"
 
 #include <string.h>
-#include <sys/stat.h>
 #include <strings.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -138,21 +137,3 @@ void cs_cli_beside(const char *out, const char *suffix, char *buf, size_t n)
     snprintf(buf, n, "%.*s%s", (int)len, out, suffix);
 }
 
-static int is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-cs_status cs_cli_read_903(char *const *paths, int n, const cs_903_year *year, cs_dataset *ds,
-                          cs_findings *f, cs_diag *d)
-{
-    if (n == 1 && is_dir(paths[0]))
-        return cs_903_read_csv_dir(paths[0], year, ds, f, d);
-    size_t len = n == 1 ? strlen(paths[0]) : 0;
-    if (len > 3 && strcasecmp(paths[0] + len - 3, ".gz") == 0)
-        len -= 3;
-    if (len > 4 && strncasecmp(paths[0] + len - 4, ".xml", 4) == 0)
-        return cs_903_read_xml(paths[0], ds, f, d);
-    return cs_903_read_csv_files((const char *const *)paths, (size_t)n, year, ds, f, d);
-}

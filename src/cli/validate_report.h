@@ -10,9 +10,7 @@
 
 #include "pipeline/pipeline.h"
 #include "report/exceptions.h"
-#include "returns/ssda903/ssda903.h"
 #include "rules/rules.h"
-#include "util/findings.h"
 
 typedef struct {
     cs_stage_time stages[CS_PIPELINE_MAX_STAGES];
@@ -40,11 +38,6 @@ int cs_cli_write_exception_files(const cs_exception_list *l, const char *csv, co
 
 /* 0, or CS_EXIT_STRICT when strict and an error-severity row exists. */
 int cs_cli_exception_status(const cs_exception_list *l, int strict);
-
-/* A 903 return from a folder of CSV tables, one XML file (.xml, .xml.gz),
- * or a list of CSV files. */
-cs_status cs_cli_read_903(char *const *paths, int n, const cs_903_year *year, cs_dataset *ds,
-                          cs_findings *f, cs_diag *d);
 
 /* "<path without .xml/.gz or trailing />-exceptions.csv" into buf. */
 void cs_cli_beside(const char *out, const char *suffix, char *buf, size_t n);

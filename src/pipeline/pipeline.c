@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "etl/profile.h"
+#include "pipeline/job_returns.h"
+#include "report/xlsx.h"
 #include "util/calendar.h"
 #include "util/resource.h"
 #include "warehouse/load.h"
@@ -94,17 +96,27 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
         res->entity_counts[i] = model.tables[i].count;
     cs_exceptions_from_findings(exc, &findings, profile->system, job->collection_year);
 
-    /* outputs */
+    if (o->write_outputs && job->output && mkdir_private(job->output) != 0) {
+        st = cs_diag_set(d, CS_ERR_IO, job->output, 0, 0, "cannot create the output folder: %s",
+                         strerror(errno));
+        goto out;
+    }
+    /* returns: build, validate, write (CIN XML, 903 tables) */
+    st = cs_pipeline_returns(o, &model, exc, res, d);
+    if (st != CS_OK)
+        goto out;
+
+    /* exception lists: every stage's findings */
     if (o->write_outputs && job->output) {
         stage_begin(&sc, "write");
-        if (mkdir_private(job->output) != 0) {
-            st = cs_diag_set(d, CS_ERR_IO, job->output, 0, 0, "cannot create the output folder: %s",
-                             strerror(errno));
-            goto out;
-        }
         char path[4200];
-        snprintf(path, sizeof path, "%s/exceptions-extract.csv", job->output);
+        snprintf(path, sizeof path, "%s/exceptions.csv", job->output);
         st = cs_exceptions_write_csv(exc, path, d);
+        if (st != CS_OK)
+            goto out;
+        add_file(res, path);
+        snprintf(path, sizeof path, "%s/exceptions.xlsx", job->output);
+        st = cs_exceptions_write_xlsx(exc, path, d);
         if (st != CS_OK)
             goto out;
         add_file(res, path);

@@ -24,6 +24,19 @@ typedef struct {
     double seconds;
 } cs_stage_time;
 
+/* What happened to one return of the job. */
+typedef struct {
+    const char *name;             /* "cin", "ssda903" */
+    size_t children;
+    size_t rules, not_run;        /* rules in the set; rules not run */
+    uint64_t findings;            /* rule findings */
+    int validated;                /* 0: no rule set for the year */
+    int xsd;                      /* 1 passed, 0 failed (an XSD row), -1 not checked */
+} cs_pipeline_return;
+
+#define CS_PIPELINE_MAX_RETURNS 4
+#define CS_PIPELINE_MAX_NOTES 8
+
 typedef struct {
     /* counts */
     uint64_t records_total;
@@ -38,6 +51,10 @@ typedef struct {
     long long warehouse_run_id;   /* 0 when not loaded */
     char run_id[64];
     char note[512];               /* e.g. "local warehouse runs as user cscdw" */
+    cs_pipeline_return returns[CS_PIPELINE_MAX_RETURNS];
+    size_t nreturns;
+    char notes[CS_PIPELINE_MAX_NOTES][512];   /* plain words for the summary */
+    size_t nnotes;
 } cs_pipeline_result;
 
 typedef void (*cs_stage_fn)(void *ctx, const char *stage);

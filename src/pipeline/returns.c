@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,4 +153,17 @@ size_t cs_returns_children(const cs_dataset *ds)
 {
     int cg = ds->schema->child_group;
     return cg >= 0 ? ds->rows[cg].count : 0;
+}
+
+cs_status cs_returns_read_903(char *const *paths, int n, const cs_903_year *year,
+                              cs_dataset *ds, cs_findings *f, cs_diag *d)
+{
+    if (n == 1 && is_dir(paths[0]))
+        return cs_903_read_csv_dir(paths[0], year, ds, f, d);
+    size_t len = n == 1 ? strlen(paths[0]) : 0;
+    if (len > 3 && strcasecmp(paths[0] + len - 3, ".gz") == 0)
+        len -= 3;
+    if (len > 4 && strncasecmp(paths[0] + len - 4, ".xml", 4) == 0)
+        return cs_903_read_xml(paths[0], ds, f, d);
+    return cs_903_read_csv_files((const char *const *)paths, (size_t)n, year, ds, f, d);
 }

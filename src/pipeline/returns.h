@@ -11,6 +11,7 @@
 #include "dataset/dataset.h"
 #include "report/exceptions.h"
 #include "report/rule_exceptions.h"
+#include "returns/ssda903/ssda903.h"
 #include "rules/rules.h"
 #include "util/date.h"
 #include "util/diag.h"
@@ -55,6 +56,11 @@ cs_status cs_returns_validate(const cs_ruleset *rs, const cs_dataset *ds,
 cs_status cs_returns_xsd_check(const char *path, const char *xsd_name, const char *ret,
                                const char *year, cs_exception_list *l, int *valid,
                                cs_diag *d);
+
+/* A 903 return from a folder of CSV tables, one XML file (.xml, .xml.gz),
+ * or a list of CSV files (the readers' findings go to f, which may be NULL). */
+cs_status cs_returns_read_903(char *const *paths, int n, const cs_903_year *year,
+                              cs_dataset *ds, cs_findings *f, cs_diag *d);
 
 /* Children in a return dataset (rows of its child group). */
 size_t cs_returns_children(const cs_dataset *ds);

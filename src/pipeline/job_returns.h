@@ -1,0 +1,20 @@
+/* The returns stage of a job: for each return the job names (CIN census,
+ * SSDA903), build it from the canonical model, validate it with the year's
+ * rules (exception rows with the team and worker who held each case, from
+ * the model's involvement history by the job's allocation rule), and write
+ * it into the job's output folder: cin-<year>.xml (checked against its XSD;
+ * a file that fails becomes an XSD error row) and ssda903-<year>/ tables.
+ * A return whose year has no rule set is still built and written, with a
+ * note saying it was not validated. Annex A is another stage's. */
+#ifndef CS_PIPELINE_JOB_RETURNS_H
+#define CS_PIPELINE_JOB_RETURNS_H
+
+#include "pipeline/pipeline.h"
+
+/* Runs inside cs_pipeline_run after the extract: appends to exc (findings),
+ * res (stages, files, returns, notes). write_outputs and the output folder
+ * come from o. */
+cs_status cs_pipeline_returns(const cs_pipeline_opts *o, const cs_model *m,
+                              cs_exception_list *exc, cs_pipeline_result *res, cs_diag *d);
+
+#endif
