@@ -67,7 +67,7 @@ struct cs_ast {
     uint8_t neg;
     uint8_t ty;          /* cs_type, set by the checker */
     uint8_t ds;          /* 0 this return, 1 last year's (rows) */
-    uint8_t uses_last;   /* subtree reads last year's return */
+    uint8_t konst;       /* compiler: the value is the same for every row of a run */
     int16_t grp;         /* group of a row or rows value */
     int32_t ix, ix2, ix3;
     size_t off, len;     /* source span */

@@ -471,6 +471,10 @@ static void unknown_name(checker *ck, cs_ast *n, const cs_ast *row)
         for (uint32_t f = 0; f < h->nfields; f++)
             consider(&sg, name, h->fields[f].name);
     }
+    if (!sg.best)   /* a near miss of a field elsewhere in the schema */
+        for (uint32_t g = 0; g < s->ngroups; g++)
+            for (uint32_t f = 0; f < s->groups[g].nfields; f++)
+                consider(&sg, name, s->groups[g].fields[f].name);
     for (int i = ck->nbinds - 1; i >= 0; i--)
         if (ck->binds[i].name)
             consider(&sg, name, ck->binds[i].name);

@@ -218,7 +218,71 @@ static void member(emitter *e, const cs_ast *n)
     }
 }
 
+/* Marks nodes whose value depends only on literals, the context and the
+ * header: the same for every row, so computed once per run. */
+static int mark_const(cs_ast *n)
+{
+    if (!n)
+        return 1;
+    int k;
+    switch (n->kind) {
+    case A_INT: case A_STR: case A_DATE: case A_BOOL: case A_ABSENT: case A_CONTEXT:
+        k = 1;
+        break;
+    case A_HEADERROW:
+        k = n->ds == 0;
+        break;
+    case A_MEMBER:
+        k = (n->op == M_FIELD || n->op == M_UP) && mark_const(n->a);
+        break;
+    case A_CALL: case A_NEG: case A_NOT: case A_AND: case A_OR: case A_BIN: case A_IN:
+        k = mark_const(n->a) & mark_const(n->b);
+        for (uint32_t i = 0; i < n->nargs; i++)
+            k &= mark_const(n->args[i]);
+        if (n->kind == A_IN && n->nargs)   /* set items are literals */
+            k = mark_const(n->a);
+        break;
+    case A_DEFCALL:
+        k = n->nargs == 0 && mark_const(n->a);
+        break;
+    default:
+        /* rows, locals, aggregates: per row; still look inside for constants */
+        mark_const(n->a);
+        mark_const(n->b);
+        mark_const(n->c);
+        for (uint32_t i = 0; i < n->nargs; i++)
+            mark_const(n->args[i]);
+        k = 0;
+        break;
+    }
+    n->konst = (uint8_t)k;
+    return k;
+}
+
+static int worth_caching(const cs_ast *n)
+{
+    return n->konst && n->kind != A_INT && n->kind != A_STR && n->kind != A_DATE &&
+           n->kind != A_BOOL && n->kind != A_ABSENT && n->kind != A_CONTEXT &&
+           n->kind != A_HEADERROW;
+}
+
+static void expr_uncached(emitter *e, const cs_ast *n);
+
 static void expr(emitter *e, const cs_ast *n)
+{
+    if (!worth_caching(n)) {
+        expr_uncached(e, n);
+        return;
+    }
+    int32_t slot = (int32_t)e->rs->ncaches++;
+    uint32_t at = emit(e, OP_CACHED, slot, 0, 0, 1);
+    e->depth--;   /* the cached path pushes; the computing path pushes too */
+    expr_uncached(e, n);
+    emit(e, OP_CACHE_SET, slot, 0, 0, 0);
+    patch_b(e, at, here(e));
+}
+
+static void expr_uncached(emitter *e, const cs_ast *n)
 {
     switch (n->kind) {
     case A_INT:
@@ -315,6 +379,12 @@ static void expr(emitter *e, const cs_ast *n)
 void cs_compile_rule(cs_ruleset *rs, const cs_ast_rule *r, cs_crule *out)
 {
     emitter e = {rs, NULL, 0, 0, 0, 0};
+    for (uint32_t i = 0; i < r->nlets; i++)
+        mark_const(r->lets[i].expr);
+    for (uint32_t i = 0; i < r->nwhens; i++)
+        mark_const(r->whens[i]);
+    for (uint32_t i = 0; i < r->nrequires; i++)
+        mark_const(r->requires[i]);
     for (uint32_t i = 0; i < r->nlets; i++) {
         expr(&e, r->lets[i].expr);
         emit(&e, OP_STORE, out->let_slots[i], 0, 0, -1);

@@ -74,6 +74,8 @@ typedef enum {
     OP_COUNT_EQ,      /* pops a value; a = equality index: how many rows hold it */
     OP_MATCH,         /* pops a string; a = pattern */
     OP_LOOKUP,        /* pops a key; a = table, b = column */
+    OP_CACHED,        /* a = cache slot: if filled, push it and jump to b */
+    OP_CACHE_SET,     /* a = cache slot: remember the top of the stack for the run */
     OP_RET
 } cs_opcode;
 
@@ -158,6 +160,8 @@ struct cs_ruleset {
 
     const char **sources;
     uint32_t nsources;
+
+    uint32_t ncaches;          /* values computed once per run (context-only expressions) */
 
     cs_calendar *calendar;     /* owned */
     uint32_t max_locals, max_stack, max_pattern_states;

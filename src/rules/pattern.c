@@ -371,6 +371,43 @@ static int32_t build(pbuild *b, const pnode *n, int32_t next)
     return next;
 }
 
+/* A sequence of classes and exact repetitions of classes has one fixed
+ * length and needs no NFA. Returns the length, or -1 when n is not such. */
+static int fixed_len(const pnode *n)
+{
+    switch (n->type) {
+    case N_EMPTY: return 0;
+    case N_CLASS: return 1;
+    case N_CAT: {
+        int a = fixed_len(n->a), b = fixed_len(n->b);
+        return a < 0 || b < 0 ? -1 : a + b;
+    }
+    case N_REP: {
+        if (n->max != n->min)
+            return -1;
+        int a = fixed_len(n->a);
+        return a < 0 ? -1 : a * n->min;
+    }
+    default: return -1;
+    }
+}
+
+static void fixed_fill(const pnode *n, uint16_t *out, uint32_t *k)
+{
+    switch (n->type) {
+    case N_CLASS: out[(*k)++] = (uint16_t)n->cls; break;
+    case N_CAT:
+        fixed_fill(n->a, out, k);
+        fixed_fill(n->b, out, k);
+        break;
+    case N_REP:
+        for (int i = 0; i < n->min; i++)
+            fixed_fill(n->a, out, k);
+        break;
+    default: break;
+    }
+}
+
 int cs_pattern_compile(cs_pattern *out, const char *src, cs_arena *arena, const char **err,
                        size_t *err_at)
 {
@@ -401,6 +438,14 @@ int cs_pattern_compile(cs_pattern *out, const char *src, cs_arena *arena, const 
     out->classes = p.classes;
     out->nclasses = p.nclasses;
     out->start = start;
+    int fl = fixed_len(root);
+    if (fl >= 0 && fl <= 4096) {
+        out->fixed = cs_arena_alloc(arena, ((size_t)fl + 1) * sizeof *out->fixed);
+        uint32_t k = 0;
+        fixed_fill(root, out->fixed, &k);
+        out->nfixed = k;
+        out->is_fixed = 1;
+    }
     return 1;
 }
 
@@ -430,6 +475,16 @@ static void add_closure(const cs_pattern *p, int32_t s, uint32_t *list, uint32_t
 
 int cs_pattern_match(const cs_pattern *p, const char *s, size_t n, uint32_t *scratch)
 {
+    if (p->is_fixed) {
+        if (n != p->nfixed)
+            return 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned ch = (unsigned char)s[i];
+            if (!(p->classes[p->fixed[i]][ch >> 3] & (1u << (ch & 7))))
+                return 0;
+        }
+        return 1;
+    }
     uint32_t ns = p->nstates;
     /* lists of live states, marks, and the closure stack: every split state
      * pushes its two successors once, so the stack needs 2 * ns + 1 */

@@ -30,6 +30,9 @@ typedef struct {
     uint8_t (*classes)[32];
     uint32_t nclasses;
     int32_t start;
+    uint16_t *fixed;    /* fixed-length patterns ([A-Z]\d{12}): one class per character */
+    uint32_t nfixed;
+    int is_fixed;
 } cs_pattern;
 
 /* Compiles into arena. On error returns 0 and sets *err (static text) and

@@ -160,8 +160,10 @@ typedef struct {
     void *user;
 } cs_rule_sink;
 
-/* ds (and ctx->last) must be finalized. Returns CS_ERR_CONFIG when the
- * dataset's schema is not the rule set's. */
+/* ds (and ctx->last) must be finalized. Rules that cannot run are reported
+ * first (in rule order); then findings of `on return` rules, then group by
+ * group (schema order) and row by row, the rules of the group in rule order.
+ * Returns CS_ERR_CONFIG when the dataset's schema is not the rule set's. */
 cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rules_context *ctx,
                        const cs_rule_sink *sink, cs_diag *d);
 

@@ -40,6 +40,12 @@ typedef struct {
     uint32_t *last_of_child;   /* child row -> last year's child row (UINT32_MAX: none) */
     vtable *eq;
     vtable *dsets;
+    cs_vval *cache;            /* context-only values, computed once per run */
+    uint8_t *cached;
+    cs_arena runarena;         /* strings kept in the cache */
+    const cs_value **cells[2]; /* per dataset and group: the cell array */
+    uint32_t *nfields;         /* per group */
+    const cs_value *this_cells;
     int g;                     /* the rule's group, -1 at return level */
     uint32_t row;
 } vm;
@@ -78,11 +84,15 @@ static inline cs_vval mk_int(int32_t i)
     return v;
 }
 
-static inline cs_vval cell(const vm *m, int ds, int g, uint32_t row, int f)
+static inline cs_vval from_cell(const cs_value *c)
 {
-    const cs_value *c = cs_ds_cell_c(m->ds[ds], g, row, f);
     cs_vval v = {c->kind, 0, 0, c->i, c->s};
     return v;
+}
+
+static inline cs_vval cell(const vm *m, int ds, int g, uint32_t row, int f)
+{
+    return from_cell(&m->cells[ds][g][(size_t)row * m->nfields[g] + (size_t)f]);
 }
 
 static inline cs_vval field_of(const vm *m, const cs_vval *r, int f)
@@ -342,7 +352,7 @@ static int eval(vm *m, const cs_crule *r)
             sp--;
             break;
         case OP_THIS_FIELD:
-            st[sp++] = cell(m, 0, m->g, m->row, in->a);
+            st[sp++] = from_cell(&m->this_cells[in->a]);
             break;
         case OP_LOCAL_FIELD:
             st[sp++] = field_of(m, &loc[in->a], in->b);
@@ -585,8 +595,24 @@ static int eval(vm *m, const cs_crule *r)
             }
             break;
         }
+        case OP_CACHED:
+            if (m->cached[in->a]) {
+                st[sp++] = m->cache[in->a];
+                pc = (uint32_t)in->b;
+            }
+            break;
+        case OP_CACHE_SET: {
+            cs_vval v = st[sp - 1];
+            if ((v.kind == VK_STR || v.kind == VK_INVALID) && v.s)
+                v.s = cs_arena_strdup(&m->runarena, v.s);   /* outlives the row's scratch */
+            m->cache[in->a] = v;
+            m->cached[in->a] = 1;
+            break;
+        }
         case OP_RET:
             return truthy(&st[sp - 1]);
+        default:   /* the compiler emits only the opcodes above */
+            __builtin_unreachable();
         }
     }
 }
@@ -628,6 +654,12 @@ static void vm_free(vm *m)
         for (uint32_t i = 0; i < m->rs->ndsets; i++)
             free(m->dsets[i].slots);
     free(m->dsets);
+    free(m->cache);
+    free(m->cached);
+    free(m->cells[0]);
+    free(m->cells[1]);
+    free(m->nfields);
+    cs_arena_free(&m->runarena);
     cs_arena_free(&m->scratch);
 }
 
@@ -666,6 +698,18 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
         m.ctx[CTX_LA].kind = VK_STR;
         m.ctx[CTX_LA].s = ctx->la;
     }
+    uint32_t ng = m.s->ngroups;
+    m.nfields = cs_xcalloc(ng ? ng : 1, sizeof *m.nfields);
+    for (int k = 0; k < 2; k++) {
+        m.cells[k] = cs_xcalloc(ng ? ng : 1, sizeof *m.cells[k]);
+        for (uint32_t g = 0; g < ng && m.ds[k]; g++)
+            m.cells[k][g] = m.ds[k]->rows[g].cells;
+    }
+    for (uint32_t g = 0; g < ng; g++)
+        m.nfields[g] = m.s->groups[g].nfields;
+    m.cache = cs_xcalloc(rs->ncaches + 1, sizeof *m.cache);
+    m.cached = cs_xcalloc(rs->ncaches + 1, 1);
+    cs_arena_init(&m.runarena, 4096);
     m.stack = cs_xcalloc(rs->max_stack + 8, sizeof *m.stack);
     m.locals = cs_xcalloc(rs->max_locals + 4, sizeof *m.locals);
     cs_arena_init(&m.scratch, 16 * 1024);
@@ -698,6 +742,9 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
             m.last_of_child[r] = cs_ds_index_find(ix, cs_ds_child_id(ds, cg, r));
         cs_ds_index_free(ix);
     }
+    /* which rules run: the others are reported once */
+    const cs_crule **runnable = cs_xmalloc((rs->nrules + 1) * sizeof *runnable);
+    size_t nrun = 0;
     for (size_t k = 0; k < rs->nrules; k++) {
         const cs_crule *r = rs->rules[k];
         if (r->pub.last == CS_LAST_REQUIRED && !ctx->last) {
@@ -713,22 +760,35 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
             }
             continue;
         }
-        int g = r->pub.group;
-        if (g < 0) {
-            m.g = -1;
-            m.row = 0;
-            if (eval(&m, r) && sink->finding)
-                sink->finding(sink->user, &r->pub, m.s->root_group, 0);
+        runnable[nrun++] = r;
+    }
+    /* return-level rules once; then group by group, row by row, every rule of
+     * the group on the row while it is in cache */
+    m.g = -1;
+    m.row = 0;
+    for (size_t k = 0; k < nrun; k++)
+        if (runnable[k]->pub.group < 0 && eval(&m, runnable[k]) && sink->finding)
+            sink->finding(sink->user, &runnable[k]->pub, m.s->root_group, 0);
+    const cs_crule **of_group = cs_xmalloc((nrun + 1) * sizeof *of_group);
+    for (uint32_t g = 0; g < ng; g++) {
+        size_t nr = 0;
+        for (size_t k = 0; k < nrun; k++)
+            if (runnable[k]->pub.group == (int)g)
+                of_group[nr++] = runnable[k];
+        if (!nr)
             continue;
-        }
-        uint32_t n = ds->rows[g].count;
-        m.g = g;
+        uint32_t n = ds->rows[g].count, nf = m.nfields[g];
+        m.g = (int)g;
         for (uint32_t row = 0; row < n; row++) {
             m.row = row;
-            if (eval(&m, r) && sink->finding)
-                sink->finding(sink->user, &r->pub, g, row);
+            m.this_cells = ds->rows[g].cells + (size_t)row * nf;
+            for (size_t k = 0; k < nr; k++)
+                if (eval(&m, of_group[k]) && sink->finding)
+                    sink->finding(sink->user, &of_group[k]->pub, (int)g, row);
         }
     }
+    free(of_group);
+    free(runnable);
     vm_free(&m);
     return CS_OK;
 }
