@@ -51,6 +51,9 @@ static char *path_join(const char *a, const char *b)
     return p;
 }
 
+/* the sample postcode directory, loaded once */
+static const cs_903_postcodes *g_postcodes;
+
 /* ---- a parsed case ------------------------------------------------------------- */
 
 typedef struct {
@@ -83,6 +86,9 @@ typedef struct {
     case_table tables[MAX_TABLES];
     int ntables;
     int last_given;            /* last tables or `last empty` */
+    char postcodes[2048];      /* extra postcode directory rows (TSV lines) */
+    size_t npostcodes;
+    cs_903_postcodes *case_pc; /* the sample directory plus those rows */
     expect ex[MAX_EXPECT];
     int nex;
     char report[REPORT_MAX];   /* problems, one per line */
@@ -142,9 +148,8 @@ static int table_header(test_case *tc, case_table *t, char *line, int lineno)
         problem(tc, "%s:%d: more than %d columns", tc->file, lineno, MAX_COLS);
         return 0;
     }
-    const cs_903_table *tb = cs_903_table_of(t->group);
-    /* Header may also have the XML file's UASC flag (see apply_xml_flags) */
-    uint32_t nf = t->group == CS_903_G_HEADER ? CS_903_H_UASC + 1 : tb->ncsv;
+    /* derived fields may be given too (see apply_derived) */
+    uint32_t nf = cs_903_schema.groups[t->group].nfields;
     for (int i = 0; i < n; i++) {
         int f = -1;
         for (uint32_t k = 0; k < nf; k++)
@@ -236,11 +241,70 @@ static void table_add_row(case_table *t, const char *line)
     t->rows[t->nrows++] = strdup(line);
 }
 
+/* "postcode PCD, EAST, NORTH, LA": one more row for the postcode directory, for grid
+ * references the sample has not got (a distance over 999.9 miles). */
+static int add_postcode(test_case *tc, char *rest, int lineno)
+{
+    char *cells[5];
+    if (split_commas(rest, cells, 5) != 4) {
+        problem(tc, "%s:%d: postcode PCD, EAST, NORTH, LA", tc->file, lineno);
+        return 0;
+    }
+    size_t room = sizeof tc->postcodes - tc->npostcodes;
+    int n = snprintf(tc->postcodes + tc->npostcodes, room, "%s\t%s\t%s\t%s\t%s\n", cells[0],
+                     cells[1], cells[2], cells[3], cells[3]);
+    if (n < 0 || (size_t)n >= room) {
+        problem(tc, "%s:%d: too many postcode lines", tc->file, lineno);
+        return 0;
+    }
+    tc->npostcodes += (size_t)n;
+    return 1;
+}
+
+/* The postcode directory for a case: the sample, or the sample plus the case's rows
+ * (written to a temporary file and loaded). NULL on failure. */
+static const cs_903_postcodes *case_postcodes(test_case *tc)
+{
+    if (!tc->npostcodes)
+        return g_postcodes;
+    if (tc->case_pc)
+        return tc->case_pc;
+    const char *tmp = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/cs903pc.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        problem(tc, "%s: cannot make a temporary file", tc->file);
+        return NULL;
+    }
+    FILE *out = fdopen(fd, "w");
+    char *sample = path_join(srcroot(), "rules/ssda903/reference/postcodes.tsv");
+    FILE *in = fopen(sample, "r");
+    free(sample);
+    char buf[4096];
+    size_t n;
+    while (in && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    if (in)
+        fclose(in);
+    fwrite(tc->postcodes, 1, tc->npostcodes, out);
+    fclose(out);
+    cs_diag d;
+    cs_diag_clear(&d);
+    if (cs_903_postcodes_load(&tc->case_pc, path, &d) != CS_OK) {
+        problem(tc, "%s: postcodes: %s", tc->file, d.msg);
+        tc->case_pc = NULL;
+    }
+    unlink(path);
+    return tc->case_pc;
+}
+
 /* A line that is a directive rather than a table row. */
 static int is_directive(const char *s)
 {
     static const char *const words[] = {"fire ", "quiet ", "count ", "not-run ", "table ",
-                                        "last ", "without last", "year ", "la "};
+                                        "last ", "without last", "year ", "la ",
+                                        "postcode "};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strncmp(s, words[i], strlen(words[i])) == 0)
             return 1;
@@ -318,6 +382,8 @@ static int parse_case(test_case *tc, const char *path)
             snprintf(tc->year, sizeof tc->year, "%s", trim(s + 5));
         } else if (strncmp(s, "la ", 3) == 0) {
             snprintf(tc->la, sizeof tc->la, "%s", trim(s + 3));
+        } else if (strncmp(s, "postcode ", 9) == 0) {
+            ok &= add_postcode(tc, s + 9, lineno);
         } else if (strcmp(s, "without last") == 0) {
             without_last = 1;
         } else {
@@ -384,42 +450,61 @@ static int write_table(test_case *tc, const case_table *t, const char *dir)
     return ok;
 }
 
-/* For CSV input the reader derives Header.UASC from the UASC table; an XML file carries
- * it. A case's Header may give a UASC column to stand for the XML item: its values
- * replace the derived flag of the child's (first) Header row. */
-static void apply_xml_flags(test_case *tc, int last, cs_dataset *ds)
+/* Derived fields a case gives (Header.UASC, Episodes.PL_LA, PL_LOCATION, PL_DISTANCE)
+ * replace the derived values, standing for what an XML file carries (the UASC flag) or
+ * for derived data the postcodes cannot produce. The row is the child's first Header
+ * row, or the child's episode with the case row's DECOM. A blank keeps the derived
+ * value. */
+static uint32_t find_row(const cs_dataset *ds, int g, const char *child, const char *decom)
+{
+    uint32_t nc = cs_ds_count(ds, CS_903_G_CHILD);
+    for (uint32_t c = 0; c < nc; c++) {
+        if (strcmp(cs_ds_child_id(ds, CS_903_G_CHILD, c), child) != 0)
+            continue;
+        uint32_t first, k;
+        cs_ds_children(ds, g, c, &first, &k);
+        for (uint32_t r = first; r < first + k; r++) {
+            char buf[64];
+            cs_value_format(cs_ds_cell_c(ds, g, r, CS_903_E_DECOM), 1, buf, sizeof buf);
+            if (!decom || strcmp(buf, decom) == 0)
+                return r;
+        }
+    }
+    return UINT32_MAX;
+}
+
+static void apply_derived(test_case *tc, int last, cs_dataset *ds)
 {
     for (int i = 0; i < tc->ntables; i++) {
         const case_table *t = &tc->tables[i];
-        if (t->last != last || t->group != CS_903_G_HEADER)
+        if (t->last != last)
             continue;
-        int ccol = -1, ucol = -1;
+        uint32_t ncsv = cs_903_table_of(t->group)->ncsv;
+        int ccol = -1, dcol = -1, nderived = 0;
         for (int c = 0; c < t->ncols; c++) {
-            if (t->col_field[c] == CS_903_H_CHILD)
-                ccol = c;
-            if (t->col_field[c] == CS_903_H_UASC)
-                ucol = c;
+            ccol = t->col_field[c] == 0 ? c : ccol;   /* CHILD is every table's first field */
+            if (t->group == CS_903_G_EPISODES && t->col_field[c] == CS_903_E_DECOM)
+                dcol = c;
+            nderived += (uint32_t)t->col_field[c] >= ncsv;
         }
-        if (ccol < 0 || ucol < 0)
+        if (!nderived || ccol < 0)
             continue;
         for (size_t r = 0; r < t->nrows; r++) {
             char line[4096];
             snprintf(line, sizeof line, "%s", t->rows[r]);
             char *cells[MAX_COLS + 1];
             int n = split_commas(line, cells, MAX_COLS + 1);
-            if (ucol >= n || ccol >= n)
+            if (ccol >= n)
                 continue;
-            uint32_t nc = cs_ds_count(ds, CS_903_G_CHILD);
-            for (uint32_t c = 0; c < nc; c++) {
-                uint32_t first, k;
-                if (strcmp(cs_ds_child_id(ds, CS_903_G_CHILD, c), cells[ccol]) != 0)
-                    continue;
-                cs_ds_children(ds, CS_903_G_HEADER, c, &first, &k);
-                if (k)
-                    cs_ds_set_text(ds, CS_903_G_HEADER, first, CS_903_H_UASC, cells[ucol],
-                                   strlen(cells[ucol]), CS_DS_TEXT_DMY);
-                break;
-            }
+            uint32_t row = find_row(ds, t->group, cells[ccol],
+                                    t->group == CS_903_G_EPISODES && dcol >= 0 && dcol < n
+                                        ? cells[dcol] : NULL);
+            if (row == UINT32_MAX)
+                continue;
+            for (int c = 0; c < t->ncols && c < n; c++)
+                if ((uint32_t)t->col_field[c] >= ncsv && cells[c][0])
+                    cs_ds_set_text(ds, t->group, row, t->col_field[c], cells[c],
+                                   strlen(cells[c]), CS_DS_TEXT_DMY);
         }
     }
 }
@@ -440,8 +525,6 @@ static void remove_dir(const char *dir)
     }
     rmdir(dir);
 }
-
-static const cs_903_postcodes *g_postcodes;
 
 /* Reads this year's (last = 0) or last year's tables into ds. An empty last year is an
  * empty finalised dataset. */
@@ -481,8 +564,14 @@ static int load_dataset(test_case *tc, int last, const cs_903_year *year, cs_dat
                     d.msg);
             ok = 0;
         } else {
-            cs_903_derive(ds, g_postcodes, tc->la);
-            apply_xml_flags(tc, last, ds);
+            const cs_903_postcodes *pc = case_postcodes(tc);
+            if (pc) {
+                cs_903_derive(ds, pc, tc->la);
+                apply_derived(tc, last, ds);
+            } else {
+                cs_ds_free(ds);
+                ok = 0;
+            }
         }
     }
     remove_dir(dir);
@@ -745,6 +834,7 @@ done:
     if (problems)
         print_error("%s", tc->report);
     free_case(tc);
+    cs_903_postcodes_free(tc->case_pc);
     free(tc);
     assert_int_equal(problems, 0);
 }
