@@ -93,7 +93,7 @@ static uint64_t build(cs_dataset *ds, uint32_t children)
                 sdate(ds, RG_CIN, ep, E_CLOSE, ref + 20 + (cs_date)rnd(200));
                 scode(ds, RG_CIN, ep, E_RFC, pick(rfc, 5));
             }
-            uint32_t na = rnd(3);
+            uint32_t na = rnd(4);
             for (uint32_t a = 0; a < na; a++) {
                 uint32_t as = cs_ds_add_row(ds, RG_ASS, ep, 0, 0);
                 sdate(ds, RG_ASS, as, A_START, ref + (cs_date)rnd(30));
@@ -114,14 +114,14 @@ static uint64_t build(cs_dataset *ds, uint32_t children)
                 if (rnd(2))
                     sdate(ds, RG_CPP, p, P_END, ps + 90 + (cs_date)rnd(200));
                 cs_ds_set_int(ds, RG_CPP, p, P_PREV, (int32_t)rnd(3));
-                uint32_t nr = rnd(4);
+                uint32_t nr = rnd(5);
                 for (uint32_t r = 0; r < nr; r++) {
                     uint32_t rv = cs_ds_add_row(ds, RG_REV, p, 0, 0);
                     sdate(ds, RG_REV, rv, R_DATE, ps + 90 * (cs_date)(r + 1) - (cs_date)rnd(5));
                 }
             }
         }
-        uint32_t nx = rnd(6);
+        uint32_t nx = rnd(10);
         cs_date d0 = start - 400 + (cs_date)rnd(300);
         for (uint32_t x = 0; x < nx; x++) {
             uint32_t ex = cs_ds_add_row(ds, RG_EP, ch, 0, 0);

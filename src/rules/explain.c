@@ -78,7 +78,7 @@ char *cs_rule_explain(const cs_ruleset *rs, const cs_rule *r)
     wrapped(&b, "  ", r->message);
     put(&b, "\nChecks: %s\n",
         r->group < 0 ? "the whole return, once" :
-        cs_arena_printf((cs_arena *)&rs->arena, "every %s%s%s", r->scope,
+        cs_arena_printf((cs_arena *)&rs->arena, "each row of %s%s%s", r->scope,
                         strcmp(r->scope, s->groups[r->group].name) != 0 ? " (" : "",
                         strcmp(r->scope, s->groups[r->group].name) != 0
                             ? cs_arena_printf((cs_arena *)&rs->arena, "%s)", s->groups[r->group].name)

@@ -92,6 +92,24 @@ expect_stderr "bad.rules:4:35: unknown name 'CINreferalDate'.*(did you mean CINr
 expect_stderr "bad.rules:5:6: duplicate rule code 3"
 expect_stderr "^4 errors$"
 
+# every example rule in rules/README.md compiles against the real schemas
+X="$TMP/readme"
+mkdir -p "$X/cin/2025-26/codes" "$X/ssda903/2025-26"
+awk -v cin="$X/cin/2025-26/x.rules" -v l903="$X/ssda903/2025-26/x.rules" '
+    /^```/ { if (inblock) { if (rules && block !~ /List 3/)
+                 print block > (block ~ /DECOM|SEX|URN|OC2/ ? l903 : cin)
+             block = ""; rules = 0 }
+             inblock = !inblock; next }
+    inblock { block = block $0 "\n"; if ($0 ~ /^ *(rule|define) /) rules = 1 }
+' "$SRCROOT/rules/README.md"
+printf '201\n202\n' > "$X/cin/2025-26/codes/upn_la_codes.txt"
+printf 'tables:\n  ofsted_providers: [URN, REG_END]\n  postcodes: [pcd, utla, oseast1m, osnrth1m]\n' \
+    > "$X/ssda903/2025-26/ruleset.yaml"
+expect_exit 0 "$CSCDW" rules check "$X/cin/2025-26"
+grep -Eq '^1[0-9] rules OK$' "$TMP/out" || fail "README CIN examples: $(cat "$TMP/out")"
+expect_exit 0 "$CSCDW" rules check "$X/ssda903/2025-26"
+grep -Eq '^1[0-9] rules OK$' "$TMP/out" || fail "README 903 examples: $(cat "$TMP/out")"
+
 # the repository's own rule folders compile
 for d in "$SRCROOT"/rules/cin/20* "$SRCROOT"/rules/ssda903/20*; do
     [ -d "$d" ] || continue
