@@ -24,7 +24,7 @@ OPT      ?= -O1 -fno-omit-frame-pointer
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 endif
 
-PKGS     := libxml-2.0 libpq zlib yaml-0.1 xlsxwriter libcrypto
+PKGS     := libxml-2.0 libpq zlib yaml-0.1 xlsxwriter libcrypto minizip
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

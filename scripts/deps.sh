@@ -3,7 +3,7 @@
 set -euo pipefail
 PKGS=(build-essential pkg-config libxml2-dev libxml2-utils libpq-dev postgresql-15
       postgresql-client-15 zlib1g-dev libyaml-dev libxlsxwriter-dev libcmocka-dev
-      libssl-dev clang libclang-rt-14-dev unzip)
+      libssl-dev clang libclang-rt-14-dev unzip libminizip-dev)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

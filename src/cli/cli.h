@@ -33,6 +33,10 @@ int cs_cmd_warehouse(int argc, char **argv);
 int cs_cmd_run(int argc, char **argv);
 int cs_cmd_load(int argc, char **argv);
 int cs_cmd_rules(int argc, char **argv);
+/* Annex A (cmd_annexa.c), for the emit and validate dispatch: `emit annexa ...`
+ * and `validate --return annexa PATH` (argv as the command received it). */
+int cs_cmd_emit_annexa(int argc, char **argv);
+int cs_cmd_validate_annexa(int argc, char **argv);
 int cs_cmd_validate(int argc, char **argv);
 int cs_cmd_emit(int argc, char **argv);
 

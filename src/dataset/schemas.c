@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "returns/annexa/schema.h"
 #include "returns/cin/schema.h"
 #include "returns/ssda903/ssda903.h"
 
@@ -10,6 +11,7 @@
 static const cs_ds_schema *const builtin[] = {
     &cs_cin_schema,
     &cs_903_schema,
+    &cs_annexa_schema,
     NULL,
 };
 

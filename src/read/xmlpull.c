@@ -274,6 +274,27 @@ const char *cs_xmlpull_local_name(const cs_xmlpull *x)
     return n ? n : "";
 }
 
+int cs_xmlpull_attr(const cs_xmlpull *x, const char *local_name, char *buf, size_t n)
+{
+    int found = 0;
+    if (n)
+        buf[0] = '\0';
+    if (xmlTextReaderNodeType(x->reader) != XML_READER_TYPE_ELEMENT)
+        return 0;
+    for (int ok = xmlTextReaderMoveToFirstAttribute(x->reader); ok == 1 && !found;
+         ok = xmlTextReaderMoveToNextAttribute(x->reader)) {
+        const char *name = (const char *)xmlTextReaderConstLocalName(x->reader);
+        if (!name || strcmp(name, local_name) != 0)
+            continue;
+        const char *v = (const char *)xmlTextReaderConstValue(x->reader);
+        if (n)
+            snprintf(buf, n, "%s", v ? v : "");
+        found = 1;
+    }
+    xmlTextReaderMoveToElement(x->reader);
+    return found;
+}
+
 const char *cs_xmlpull_value(const cs_xmlpull *x)
 {
     const char *v = (const char *)xmlTextReaderConstValue(x->reader);

@@ -12,6 +12,7 @@
 #ifndef CS_READ_XMLPULL_H
 #define CS_READ_XMLPULL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "io/source.h"
@@ -39,5 +40,9 @@ const char *cs_xmlpull_value(const cs_xmlpull *x);  /* text and CDATA nodes; "" 
 int cs_xmlpull_is_empty(const cs_xmlpull *x);       /* an element written <X/> */
 uint64_t cs_xmlpull_line(const cs_xmlpull *x);      /* line of the node (past 65535 too) */
 const char *cs_xmlpull_name(const cs_xmlpull *x);   /* the byte source's name */
+/* The current element's attribute with this local name (namespace prefix
+ * ignored; the first such), copied into buf (NUL-terminated, cut to n - 1
+ * bytes). 1 when the element has it, 0 when not. */
+int cs_xmlpull_attr(const cs_xmlpull *x, const char *local_name, char *buf, size_t n);
 
 #endif
