@@ -53,7 +53,7 @@ static void expr(emitter *e, const cs_ast *n);
 static void range(emitter *e, const cs_ast *src, int slot, int rev)
 {
     if (src->ix == -1) {
-        emit(e, OP_RANGE_ALL, slot, src->grp, rev, 0);
+        emit(e, OP_RANGE_ALL, slot, src->grp, rev | (src->ds << 1), 0);
         return;
     }
     expr(e, src->a);

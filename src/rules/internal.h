@@ -47,7 +47,7 @@ typedef enum {
     OP_PREV, OP_NEXT, /* pops a row */
     OP_HEADER,        /* a = dataset: pushes its header row */
     OP_RANGE,         /* pops a row; a = slot, b = path; u = 1 for a reversed walk */
-    OP_RANGE_ALL,     /* a = slot, b = group (rows of a root group); u = reversed */
+    OP_RANGE_ALL,     /* a = slot, b = group (rows of a root group); u = reversed | dataset << 1 */
     OP_ITER,          /* a = slot; b = jump target when done */
     OP_INDEX,         /* pops n; a = slot of a range: pushes its n-th row (n < 0: from the end) */
     OP_JMP,           /* a = target */

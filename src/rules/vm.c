@@ -380,10 +380,11 @@ static int eval(vm *m, const cs_crule *r)
             set_range(m, &loc[in->a], &st[sp], &rs->paths[in->b], in->u);
             break;
         case OP_RANGE_ALL: {
-            int32_t n = (int32_t)m->ds[0]->rows[in->b].count;
-            loc[in->a] = mk_row(0, in->b, 0);
-            loc[in->a].i = in->u ? n - 1 : 0;
-            loc[in->a + 1] = mk_int(in->u ? 0 : n);
+            int ds = in->u >> 1, rev = in->u & 1;
+            int32_t n = m->ds[ds] ? (int32_t)m->ds[ds]->rows[in->b].count : 0;
+            loc[in->a] = mk_row(ds, in->b, 0);
+            loc[in->a].i = rev ? n - 1 : 0;
+            loc[in->a + 1] = mk_int(rev ? 0 : n);
             break;
         }
         case OP_ITER: {

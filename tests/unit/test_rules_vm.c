@@ -550,6 +550,8 @@ static void test_last_year(void **state)
         "rule OPT error on Child \"optional\" optional last\n"
         "  require not has_last or last.Child.LAchildID = LAchildID\n"
         "rule LH error on Child \"last header absent\" require absent(last.Header)\n"
+        "rule ROOT error on Child \"root rows of each year\" when has_last\n"
+        "  require count(last.Message) = 1 and count(Message) = 1 and count(last.Child) = 2\n"
         "rule LIX error on Child \"last year's final episode is open\" when has_last\n"
         "  require absent(last.Episodes[-1].DEC) and last.Episodes[1].DEC = 2024-06-01\n"
         "rule NOLAST error on Child \"plain\" require true\n",
@@ -570,11 +572,12 @@ static void test_last_year(void **state)
     assert_string_equal(fired(&h, "OPT"), "");
     assert_string_equal(fired(&h, "LH"), "");
     assert_string_equal(fired(&h, "LIX"), "");
+    assert_string_equal(fired(&h, "ROOT"), "");
     assert_int_equal(h.nnot_run, 0);
     cs_rule_hits_free(&h);
     /* without last year's return: each needing rule reported once, not run */
     run(rs, &ds, NULL, &h);
-    assert_int_equal(h.nnot_run, 5);   /* 202, 502, NoE, LH, LIX */
+    assert_int_equal(h.nnot_run, 6);   /* 202, 502, NoE, LH, ROOT, LIX */
     for (size_t i = 0; i < h.nnot_run; i++)
         assert_string_equal(h.not_run_reason[i], "not run: needs last year's return");
     assert_string_equal(h.not_run[0]->code, "202");
