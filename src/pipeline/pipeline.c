@@ -9,6 +9,7 @@
 
 #include "etl/profile.h"
 #include "pipeline/job_returns.h"
+#include "report/rule_exceptions.h"
 #include "report/xlsx.h"
 #include "util/calendar.h"
 #include "util/resource.h"
@@ -207,7 +208,8 @@ size_t cs_pipeline_top_rules(const cs_exception_list *exc, size_t n, const char 
                 cap = cap ? cap * 2 : 64;
                 rc = cs_xrealloc(rc, cap * sizeof *rc);
             }
-            rc[nr++] = (rule_count){exc->items[i].rule, exc->items[i].message, 0};
+            rc[nr++] = (rule_count){exc->items[i].rule,
+                                    cs_exception_rule_title(&exc->items[i]), 0};
         }
         rc[j].count++;
     }

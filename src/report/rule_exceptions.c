@@ -202,6 +202,17 @@ void cs_exceptions_from_reader_findings(cs_exception_list *l, const cs_findings 
     }
 }
 
+const char *cs_exception_rule_title(const cs_exception *e)
+{
+    if (e->rule && e->rule[0] == 'X')
+        for (int k = 0; k < CS_FK_COUNT; k++) {
+            const cs_finding_kind_info *fk = cs_finding_kind_get((cs_finding_kind)k);
+            if (fk && strcmp(fk->code, e->rule) == 0)
+                return fk->title;
+        }
+    return e->message ? e->message : "";
+}
+
 /* ---- source ids from the model's provenance ---------------------------------- */
 
 /* Where each entity's provenance sits in its row. */

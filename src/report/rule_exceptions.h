@@ -52,6 +52,10 @@ void cs_exceptions_from_rule_hits(cs_exception_list *l, const cs_dataset *ds,
 void cs_exceptions_from_reader_findings(cs_exception_list *l, const cs_findings *f,
                                         const cs_rule_exc_ctx *c);
 
+/* A row's rule in plain words for summaries: an X-code's title (its rows
+ * carry details), else the row's message. */
+const char *cs_exception_rule_title(const cs_exception *e);
+
 /* The date of a flagged record for the `at-event` allocation rule: the
  * row's order field when it is a date, else its first present date that is
  * not a date of birth; CS_DATE_NONE for the child row and above. */

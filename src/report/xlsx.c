@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "report/rule_exceptions.h"
 #include "util/date.h"
 
 /* ---- sheet names --------------------------------------------------------------- */
@@ -291,19 +292,6 @@ static span *make_spans(const cs_exception_list *l, const size_t *ix, size_t n,
     return v;
 }
 
-/* The finding kind's title for X-codes (their rows carry details), else the
- * row's message. */
-static const char *rule_message(const cs_exception *e)
-{
-    if (e->rule && e->rule[0] == 'X')
-        for (int k = 0; k < CS_FK_COUNT; k++) {
-            const cs_finding_kind_info *fk = cs_finding_kind_get((cs_finding_kind)k);
-            if (fk && strcmp(fk->code, e->rule) == 0)
-                return fk->title;
-        }
-    return e->message;
-}
-
 typedef struct {
     const span *s;
     const cs_exception *e;
@@ -382,7 +370,7 @@ static void write_summary(xw *w, lxw_worksheet *ws, const size_t *rix, const spa
         put_str(w, ws, r, 3, cs_severity_name(e->severity), NULL);
         put_num(w, ws, r, 4, (double)lines[i].s->n, NULL);
         put_num(w, ws, r, 5, (double)lines[i].s->children, NULL);
-        put_str(w, ws, r, 7, rule_message(e), NULL);
+        put_str(w, ws, r, 7, cs_exception_rule_title(e), NULL);
     }
     free(lines);
     r++;
