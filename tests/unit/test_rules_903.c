@@ -76,6 +76,7 @@ typedef struct {
     char path[96];             /* "" = any record */
     int n;                     /* count */
     char except[256];          /* quiet all except: " A B C " */
+    char files[512];           /* quiet all in: " a.rules b.rules " */
     int line;
 } expect;
 
@@ -212,6 +213,13 @@ static int parse_expect(test_case *tc, char *line, int lineno, int without_last)
         rest = trim(rest);
         if (strncmp(rest, "except ", 7) == 0)
             snprintf(e->except, sizeof e->except, " %s ", trim(rest + 7));
+        else if (strncmp(rest, "in ", 3) == 0)
+            snprintf(e->files, sizeof e->files, " %s ", trim(rest + 3));
+        else if (*rest) {
+            problem(tc, "%s:%d: quiet all [except CODE ...] or quiet all in FILE ...",
+                    tc->file, lineno);
+            return 0;
+        }
     } else if (strcmp(word, "quiet") == 0) {
         e->kind = EX_QUIET;
         parse_where(e, rest);
@@ -681,10 +689,17 @@ static void check_expectations(test_case *tc, const cs_ruleset *rs, const cs_dat
             continue;
         if (e->kind == EX_QUIET_ALL) {
             for (size_t k = 0; k < h->count; k++) {
-                char pad[40];
+                char pad[128];
                 snprintf(pad, sizeof pad, " %s ", h->items[k].rule->code);
                 if (strstr(e->except, pad))
                     continue;
+                if (e->files[0]) {   /* only rules from the named files */
+                    const char *f = h->items[k].rule->file;
+                    const char *base = f && strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
+                    snprintf(pad, sizeof pad, " %s ", base ? base : "");
+                    if (!strstr(e->files, pad))
+                        continue;
+                }
                 char p[128];
                 problem(tc, "%s:%d: %s fired on child %s %s (%s): expected no rule to fire",
                         tc->file, e->line, h->items[k].rule->code,
