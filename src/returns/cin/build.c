@@ -34,8 +34,10 @@
  *     latest one (no change recorded);
  *   - CPPreviewDate: reviews held inside the period, in date order, under
  *     their plan.
- * Child: UPNunknown only when there is no UPN; ExpectedPersonBirthDate only
- * when there is no birth date (rule 8525Q); PersonDeathDate only on or
+ * Child: UPNunknown only when there is no UPN; ExpectedPersonBirthDate as
+ * recorded (a child with both dates is the LA's to fix, and query 8525Q
+ * says so); Disability NONE when the model records no disability (the case
+ * system's "no disability"; rule 8540 needs an entry); PersonDeathDate only on or
  * before the ReferenceDate; GenderCurrent (up to 2023-24) or Sex (from
  * 2024-25), each taken from the model's own field when it holds that code
  * set, else mapped from the other (M/F/U <-> 1/2/0, 9 -> U). ReferralNFA
@@ -244,8 +246,7 @@ static uint32_t add_child(builder *b, const cs_person *p)
     if (!p->upn || !p->upn[0])
         set_str(b, g, row, CS_CIN_C_UPN_UNKNOWN, p->upn_unknown);
     set_date(b, g, row, CS_CIN_C_BIRTH_DATE, p->birth_date);
-    if (p->birth_date == CS_DATE_NONE)
-        set_date(b, g, row, CS_CIN_C_EXPECTED_BIRTH_DATE, p->expected_birth_date);
+    set_date(b, g, row, CS_CIN_C_EXPECTED_BIRTH_DATE, p->expected_birth_date);
     if (cs_cin_year_gender(b->y) == CS_CIN_SEX)
         set_str(b, g, row, CS_CIN_C_SEX, sex_code(p));
     else
@@ -254,7 +255,7 @@ static uint32_t add_child(builder *b, const cs_person *p)
         set_date(b, g, row, CS_CIN_C_DEATH_DATE, p->death_date);
     set_str(b, g, row, CS_CIN_C_ETHNICITY, p->ethnicity);
 
-    size_t first, n;
+    size_t first, n, written = 0;
     kindex_find(&b->ix[IX_DISABILITY], p->id, &first, &n);
     for (size_t i = first; i < first + n; i++) {
         const cs_disability *dis = k_row(&b->ix[IX_DISABILITY], i);
@@ -262,6 +263,11 @@ static uint32_t add_child(builder *b, const cs_person *p)
             continue;
         uint32_t r = add_row(b, CS_CIN_G_DISABILITIES, row, dis->prov);
         set_str(b, CS_CIN_G_DISABILITIES, r, CS_CIN_D_DISABILITY, dis->code);
+        written++;
+    }
+    if (!written) {
+        uint32_t r = add_row(b, CS_CIN_G_DISABILITIES, row, p->prov);
+        set_str(b, CS_CIN_G_DISABILITIES, r, CS_CIN_D_DISABILITY, "NONE");
     }
     return row;
 }
