@@ -28,7 +28,8 @@
  *
  * UASC: children whose UASC status (immigration_status with a status naming
  * UASC, not FORMER) overlaps the year; DUC the status's end date, or the
- * start of a FORMER_UASC status, when it is on or before collection_end.
+ * start of a FORMER_UASC status, when it is on or before collection_end;
+ * for a child still UASC, the 18th birthday, when the status ceases.
  *
  * Reviews: cla_review rows held in the year and not cancelled (none for
  * children only on short breaks, rule 399).
@@ -595,7 +596,11 @@ static void uasc_row(bctx *b, uint32_t child, const cs_person *p, const uasc_inf
     uint32_t row = add_row(b, CS_903_G_UASC, child, &u->current->prov);
     set_child_dob(b, CS_903_G_UASC, row, p);
     set_code(b, CS_903_G_UASC, row, CS_903_U_SEX, sex_code(p->sex, cs_903_year_sex_mfu(b->y)));
-    cs_ds_set_date(b->ds, CS_903_G_UASC, row, CS_903_U_DUC, u->ceased);
+    /* still UASC: the status ceases at 18, and DfE expects that date (205B) */
+    cs_date duc = u->ceased;
+    if (duc == CS_DATE_NONE && p->birth_date != CS_DATE_NONE)
+        duc = cs_date_add_years(p->birth_date, 18);
+    cs_ds_set_date(b->ds, CS_903_G_UASC, row, CS_903_U_DUC, duc);
 }
 
 static void review_rows(bctx *b, uint32_t child, const cs_person *p)
