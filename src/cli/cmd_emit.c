@@ -240,14 +240,13 @@ static cs_status emit_903(emit_run *e, cs_dataset *ds, cs_validate_counts *count
     cs_903_year_previous(&y, &py);
     cs_cli_clock_stage(&e->clock, "build");
     cs_903_postcodes *pc = NULL;
-    char pcpath[4096];
-    if (cs_resource_path("rules/ssda903/reference/postcodes.tsv", pcpath, sizeof pcpath) &&
-        (st = cs_903_postcodes_load(&pc, pcpath, d)) != CS_OK)
+    if ((st = cs_returns_postcodes_load(&pc, d)) != CS_OK)
         return st;
     st = cs_903_build_with(&e->model, &y, e->o.la_ons, pc, ds, d);
-    cs_903_postcodes_free(pc);
-    if (st != CS_OK)
+    if (st != CS_OK) {
+        cs_903_postcodes_free(pc);
         return st;
+    }
     e->built = 1;
     cs_dataset last;
     int have_last = 0;
@@ -255,10 +254,14 @@ static cs_status emit_903(emit_run *e, cs_dataset *ds, cs_validate_counts *count
         cs_cli_clock_stage(&e->clock, "read previous");
         char *pp[1] = {(char *)e->o.previous};
         st = cs_returns_read_903(pp, 1, &py, &last, NULL, d);
-        if (st != CS_OK)
-            return st;
-        have_last = 1;
+        if (st == CS_OK) {
+            have_last = 1;
+            cs_returns_derive_903(&last, pc, e->o.la_ons);
+        }
     }
+    cs_903_postcodes_free(pc);
+    if (st != CS_OK)
+        return st;
     st = validate(e, ds, have_last ? &last : NULL, counts, d);
     if (have_last)
         cs_ds_free(&last);

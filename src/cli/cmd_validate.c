@@ -39,6 +39,8 @@ static void usage(FILE *out)
             "  --rules DIR           a rules folder (holding RETURN/YEAR) or a year folder\n"
             "  --no-local            leave out rules/local/RETURN\n"
             "  --la CODE             the submitting LA's code (the rules' LA value)\n"
+            "  --la-ons CODE         (ssda903) the LA's ONS code (E09000027): PL_LOCATION\n"
+            "                        is derived from it and the placement postcode\n"
             "  --reference-date D    ReferenceDate for the rules (default: 31 March ending YEAR)\n"
             "  --source-system NAME  source_system column (default: the file's SoftwareCode)\n"
             "  --quiet               print nothing but errors\n"
@@ -49,7 +51,7 @@ static void usage(FILE *out)
 }
 
 typedef struct {
-    const char *ret, *year, *previous, *csv, *xlsx, *rules, *la, *ref, *source_system;
+    const char *ret, *year, *previous, *csv, *xlsx, *rules, *la, *ref, *source_system, *la_ons;
     int strict, no_local, quiet;
     char **inputs;
     int ninputs;
@@ -69,6 +71,7 @@ static int parse(int argc, char **argv, opts_t *o)
         {"la", required_argument, NULL, 'l'},
         {"reference-date", required_argument, NULL, 'D'},
         {"source-system", required_argument, NULL, 'S'},
+        {"la-ons", required_argument, NULL, 'O'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -89,6 +92,7 @@ static int parse(int argc, char **argv, opts_t *o)
         case 'l': o->la = optarg; break;
         case 'D': o->ref = optarg; break;
         case 'S': o->source_system = optarg; break;
+        case 'O': o->la_ons = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return -1;
         default:
@@ -167,6 +171,7 @@ int cs_cmd_validate(int argc, char **argv)
     cs_cli_clock_stage(&clock, "read");
     cs_dataset ds, prev;
     int have_prev = 0;
+    cs_903_postcodes *pc = NULL;
     cs_findings findings, prev_findings;
     cs_findings_init(&findings);
     cs_findings_init(&prev_findings);
@@ -181,7 +186,18 @@ int cs_cmd_validate(int argc, char **argv)
         rc = cs_cli_fail(&d);
         goto out_rules;
     }
-    if (o.previous) {
+    if (!is_cin) {
+        /* PL_LA, PL_LOCATION and PL_DISTANCE are derived, never read */
+        if ((st = cs_returns_postcodes_load(&pc, &d)) != CS_OK) {
+            rc = cs_cli_fail(&d);
+            goto out_ds;
+        }
+        cs_returns_derive_903(&ds, pc, o.la_ons);
+    }
+    /* last year's return only when a rule reads it */
+    int wants_last = cs_returns_uses_last(rs);
+    if (o.previous && wants_last) {
+        cs_cli_clock_stage(&clock, "read previous");
         char *pp[1] = {(char *)o.previous};
         st = is_cin ? cs_cin_read(o.previous, &prev, &prev_findings, &d)
                     : cs_returns_read_903(pp, 1, &sprev, &prev, &prev_findings, &d);
@@ -190,6 +206,8 @@ int cs_cmd_validate(int argc, char **argv)
             goto out_ds;
         }
         have_prev = 1;
+        if (!is_cin)
+            cs_returns_derive_903(&prev, pc, o.la_ons);
     }
 
     cs_cli_clock_stage(&clock, "rules");
@@ -220,6 +238,8 @@ int cs_cmd_validate(int argc, char **argv)
         if (have_prev)
             printf(" (last year's return: %zu children, %llu reader findings not listed)",
                    cs_returns_children(&prev), (unsigned long long)prev_findings.total);
+        else if (o.previous)
+            printf(" (no rule reads last year's return: %s not read)", o.previous);
         printf("\n  rules        %zu in the set, %zu not run; %llu rule findings, %llu from "
                "reading the file\n",
                counts.rules, counts.not_run, (unsigned long long)counts.findings,
@@ -242,6 +262,7 @@ out_prev:
 out_ds:
     cs_ds_free(&ds);
 out_rules:
+    cs_903_postcodes_free(pc);
     cs_exceptions_free(&exc);
     cs_findings_free(&findings);
     cs_findings_free(&prev_findings);

@@ -9,7 +9,6 @@
 #include "report/allocation.h"
 #include "returns/cin/cin.h"
 #include "returns/ssda903/ssda903.h"
-#include "util/resource.h"
 
 typedef struct {
     const cs_pipeline_opts *o;
@@ -152,15 +151,14 @@ static cs_status do_903(jr *r, cs_pipeline_return *out, cs_diag *d)
     cs_903_year_previous(&y, &py);
     stage(r, "build ssda903");
     cs_903_postcodes *pc = NULL;
-    char pcpath[4096];
-    if (cs_resource_path("rules/ssda903/reference/postcodes.tsv", pcpath, sizeof pcpath) &&
-        (st = cs_903_postcodes_load(&pc, pcpath, d)) != CS_OK)
+    if ((st = cs_returns_postcodes_load(&pc, d)) != CS_OK)
         return st;
     cs_dataset ds;
     st = cs_903_build_with(r->m, &y, NULL, pc, &ds, d);
-    cs_903_postcodes_free(pc);
-    if (st != CS_OK)
+    if (st != CS_OK) {
+        cs_903_postcodes_free(pc);
         return st;
+    }
     out->children = cs_returns_children(&ds);
     cs_dataset last;
     int have_last = 0;
@@ -169,7 +167,10 @@ static cs_status do_903(jr *r, cs_pipeline_return *out, cs_diag *d)
         char *pp[1] = {(char *)r->job->previous};
         st = cs_returns_read_903(pp, 1, &py, &last, NULL, d);
         have_last = st == CS_OK;
+        if (have_last)
+            cs_returns_derive_903(&last, pc, NULL);
     }
+    cs_903_postcodes_free(pc);
     if (st == CS_OK) {
         stage(r, "rules ssda903");
         st = validate(r, "ssda903", y.label, &ds, have_last ? &last : NULL, out, d);

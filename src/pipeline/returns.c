@@ -167,3 +167,28 @@ cs_status cs_returns_read_903(char *const *paths, int n, const cs_903_year *year
         return cs_903_read_xml(paths[0], ds, f, d);
     return cs_903_read_csv_files((const char *const *)paths, (size_t)n, year, ds, f, d);
 }
+
+int cs_returns_uses_last(const cs_ruleset *rs)
+{
+    for (size_t i = 0; i < cs_ruleset_count(rs); i++)
+        if (cs_ruleset_rule(rs, i)->last != CS_LAST_NONE)
+            return 1;
+    return 0;
+}
+
+cs_status cs_returns_postcodes_load(cs_903_postcodes **out, cs_diag *d)
+{
+    *out = NULL;
+    char path[4096];
+    if (!cs_resource_path("rules/ssda903/reference/postcodes.tsv", path, sizeof path))
+        return CS_OK;
+    return cs_903_postcodes_load(out, path, d);
+}
+
+int cs_returns_derive_903(cs_dataset *ds, const cs_903_postcodes *pc, const char *la_ons)
+{
+    if (!pc)
+        return 0;
+    cs_903_derive(ds, pc, la_ons);
+    return 1;
+}

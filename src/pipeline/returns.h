@@ -62,6 +62,17 @@ cs_status cs_returns_xsd_check(const char *path, const char *xsd_name, const cha
 cs_status cs_returns_read_903(char *const *paths, int n, const cs_903_year *year,
                               cs_dataset *ds, cs_findings *f, cs_diag *d);
 
+/* 1 when a rule of the set reads last year's return (needed or optional). */
+int cs_returns_uses_last(const cs_ruleset *rs);
+
+/* The 903 derived placement fields (PL_LA, PL_LOCATION, PL_DISTANCE) for a
+ * return read from files, as DfE's tool derives them: from the installed
+ * postcode table (rules/ssda903/reference/postcodes.tsv); la_ons is the
+ * submitting LA's ONS code (NULL leaves PL_LOCATION blank). Returns 0 when
+ * there is no postcode table (the fields stay as read). */
+int cs_returns_derive_903(cs_dataset *ds, const cs_903_postcodes *pc, const char *la_ons);
+cs_status cs_returns_postcodes_load(cs_903_postcodes **out, cs_diag *d);
+
 /* Children in a return dataset (rows of its child group). */
 size_t cs_returns_children(const cs_dataset *ds);
 

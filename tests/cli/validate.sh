@@ -64,6 +64,15 @@ expect_exit 0 "$CSCDW" validate --return cin --year 2025-26 "$CIN" --rules "$TMP
     --quiet
 [ ! -s "$TMP/out" ] || fail "--quiet printed: $(cat "$TMP/out")"
 
+# --- last year's CIN return: read when a rule reads it, else left alone ------------------
+expect_exit 0 "$CSCDW" validate --return cin --year 2025-26 --previous "$CIN" "$CIN" --rules "$RULES" \
+    --exceptions "$TMP/last.csv"
+grep -q 'LY01' "$TMP/last.csv" && fail "LY01 should run and pass against the same file"
+expect_stdout "last year's return: 3 children"
+expect_exit 0 "$CSCDW" validate --return cin --year 2025-26 --previous "$TMP/not-there.xml" \
+    "$TMP/clean.xml" --rules "$TMP/qrules"
+expect_stdout "no rule reads last year's return"
+
 # --- .gz and UTF-16 input give the same rows -----------------------------------------
 gzip -c "$CIN" > "$TMP/cin.xml.gz"
 expect_exit 0 "$CSCDW" validate --return cin --year 2025-26 "$TMP/cin.xml.gz" --rules "$RULES" \
