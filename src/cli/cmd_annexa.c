@@ -280,6 +280,10 @@ int cs_cmd_emit_annexa(int argc, char **argv)
                     printf("  List %-2d %9u rows\n", l, res.rows[l]);
                 printf("time: build %.2f s, checks %.2f s, write %.2f s\n", res.build_seconds,
                        res.check_seconds, res.write_seconds);
+                printf("memory: %.0f MB resident before writing, %.0f MB after; peak %.0f MB "
+                       "before writing, %.0f MB after\n",
+                       res.rss_before_write / 1024.0, res.rss_after_write / 1024.0,
+                       res.peak_before_write / 1024.0, res.peak_after_write / 1024.0);
                 summarise(&exc, from, 0);
                 printf("written:\n");
                 for (size_t i = 0; i < res.nfiles; i++)

@@ -86,7 +86,8 @@ void cs_aa_build_opts_init(cs_aa_build_opts *o, cs_date inspection_date);
  * words) an inspection date after opts->today or before the data begins.
  * Facts worth a data-quality officer's eye (no worker history at all, a
  * 12-month window reaching back before the first record, no postcode table)
- * are added to exc (may be NULL) as return-level findings. */
+ * are added to exc (may be NULL) as return-level findings. On failure *out
+ * holds nothing to free. */
 cs_status cs_annexa_build(const cs_model *m, const cs_aa_template *t, const cs_aa_build_opts *o,
                           cs_dataset *out, cs_exception_list *exc, cs_diag *d);
 
@@ -171,6 +172,9 @@ typedef struct {
     char files[CS_AA_NLISTS + 2][1024];
     size_t nfiles;
     double build_seconds, check_seconds, write_seconds;
+    /* memory (KiB): resident before and after writing, and the process's
+     * peak before and after writing; writing streams, so it adds little */
+    long rss_before_write, rss_after_write, peak_before_write, peak_after_write;
 } cs_annexa_emit_result;
 
 /* For `cscdw run` and `cscdw emit annexa`: builds the lists for

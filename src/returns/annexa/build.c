@@ -78,7 +78,6 @@ static cs_date data_begins(const cs_model *m)
 cs_status cs_annexa_build(const cs_model *m, const cs_aa_template *t, const cs_aa_build_opts *o,
                           cs_dataset *out, cs_exception_list *exc, cs_diag *d)
 {
-    cs_ds_init(out, &cs_annexa_schema);
     cs_date insp = o->inspection_date;
     char a[11], b2[11];
     if (insp == CS_DATE_NONE)
@@ -95,6 +94,7 @@ cs_status cs_annexa_build(const cs_model *m, const cs_aa_template *t, const cs_a
                            "referral or period of care is dated %s): every list would be empty",
                            cs_date_dmy(insp, a), cs_date_dmy(begins, b2));
 
+    cs_ds_init(out, &cs_annexa_schema);
     aa_build b;
     memset(&b, 0, sizeof b);
     b.m = m;

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "returns/annexa/annexa.h"
 
@@ -16,6 +18,21 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Resident set now and the peak so far, in KiB (0 when unknown). */
+static void memory(long *rss, long *peak)
+{
+    *rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        long size, res;
+        if (fscanf(f, "%ld %ld", &size, &res) == 2)
+            *rss = res * (sysconf(_SC_PAGESIZE) / 1024);
+        fclose(f);
+    }
+    struct rusage ru;
+    *peak = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 }
 
 static int mkdir_private(const char *dir)
@@ -118,6 +135,7 @@ cs_status cs_annexa_emit(const cs_model *m, const cs_job *job, const char *out_d
     if (st == CS_OK && mkdir_private(out_dir) != 0)
         st = cs_diag_set(d, CS_ERR_IO, out_dir, 0, 0, "cannot create the output folder: %s",
                          strerror(errno));
+    memory(&res->rss_before_write, &res->peak_before_write);
     const char *stem = pseudo ? "Annex A (pseudonymised)" : "Annex A";
     char path[4200];
     if (st == CS_OK && !opts->no_xlsx) {
@@ -136,6 +154,7 @@ cs_status cs_annexa_emit(const cs_model *m, const cs_job *job, const char *out_d
         }
     }
     res->write_seconds = now_seconds() - t2;
+    memory(&res->rss_after_write, &res->peak_after_write);
     cs_ds_free(&ds);
     cs_aa_template_free(t);
     return st;

@@ -15,103 +15,34 @@ static const cs_ds_field ident_fields[CS_AA_I_NFIELDS] = {
     [CS_AA_I_LISTS] = {"Lists", CS_DT_STR, "The lists that show the child this way (\"List 1, List 3\")"},
 };
 
-#define AA_FIELD(list, name, heading, type) AA_F_##list({heading, type, NULL})
-#define AA_NONE(...)
-#define AA_KEEP(...) __VA_ARGS__,
-
-#define AA_F_1 AA_KEEP
-#define AA_F_2 AA_NONE
-#define AA_F_3 AA_NONE
-#define AA_F_4 AA_NONE
-#define AA_F_5 AA_NONE
-#define AA_F_6 AA_NONE
-#define AA_F_7 AA_NONE
-#define AA_F_8 AA_NONE
-#define AA_F_9 AA_NONE
-#define AA_F_10 AA_NONE
-#define AA_F_11 AA_NONE
-static const cs_ds_field list1[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_1
-#define AA_F_1 AA_NONE
-#undef AA_F_2
-#define AA_F_2 AA_KEEP
-static const cs_ds_field list2[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_2
-#define AA_F_2 AA_NONE
-#undef AA_F_3
-#define AA_F_3 AA_KEEP
-static const cs_ds_field list3[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_3
-#define AA_F_3 AA_NONE
-#undef AA_F_4
-#define AA_F_4 AA_KEEP
-static const cs_ds_field list4[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_4
-#define AA_F_4 AA_NONE
-#undef AA_F_5
-#define AA_F_5 AA_KEEP
-static const cs_ds_field list5[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_5
-#define AA_F_5 AA_NONE
-#undef AA_F_6
-#define AA_F_6 AA_KEEP
-static const cs_ds_field list6[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_6
-#define AA_F_6 AA_NONE
-#undef AA_F_7
-#define AA_F_7 AA_KEEP
-static const cs_ds_field list7[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_7
-#define AA_F_7 AA_NONE
-#undef AA_F_8
-#define AA_F_8 AA_KEEP
-static const cs_ds_field list8[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_8
-#define AA_F_8 AA_NONE
-#undef AA_F_9
-#define AA_F_9 AA_KEEP
-static const cs_ds_field list9[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_9
-#define AA_F_9 AA_NONE
-#undef AA_F_10
-#define AA_F_10 AA_KEEP
-static const cs_ds_field list10[] = {
-#include "returns/annexa/lists.def"
-};
-#undef AA_F_10
-#define AA_F_10 AA_NONE
-#undef AA_F_11
-#define AA_F_11 AA_KEEP
-static const cs_ds_field list11[] = {
+/* Every list's fields one after another, in lists.def order; each list's
+ * group points at its slice. */
+#define AA_FIELD(list, name, heading, type) {heading, type, NULL},
+static const cs_ds_field all_fields[] = {
 #include "returns/annexa/lists.def"
 };
 #undef AA_FIELD
 
-_Static_assert(sizeof list1 / sizeof list1[0] == CS_AA1_NFIELDS, "List 1 fields");
-_Static_assert(sizeof list8 / sizeof list8[0] == CS_AA8_NFIELDS, "List 8 fields");
+enum {
+    OFF1 = 0,
+    OFF2 = OFF1 + CS_AA1_NFIELDS,
+    OFF3 = OFF2 + CS_AA2_NFIELDS,
+    OFF4 = OFF3 + CS_AA3_NFIELDS,
+    OFF5 = OFF4 + CS_AA4_NFIELDS,
+    OFF6 = OFF5 + CS_AA5_NFIELDS,
+    OFF7 = OFF6 + CS_AA6_NFIELDS,
+    OFF8 = OFF7 + CS_AA7_NFIELDS,
+    OFF9 = OFF8 + CS_AA8_NFIELDS,
+    OFF10 = OFF9 + CS_AA9_NFIELDS,
+    OFF11 = OFF10 + CS_AA10_NFIELDS,
+    OFF_END = OFF11 + CS_AA11_NFIELDS
+};
+_Static_assert(sizeof all_fields / sizeof all_fields[0] == OFF_END, "lists.def and schema.h agree");
 _Static_assert(CS_AA8_NFIELDS <= CS_AA_MAX_FIELDS, "widest list");
 
 #define LIST_GROUP(n)                                                                    \
-    [CS_AA_G_LIST1 + n - 1] = {"List " #n, CS_AA_G_ROOT, list##n,                        \
-                               sizeof list##n / sizeof list##n[0], CS_DS_UNORDERED, NULL, NULL}
+    [CS_AA_G_LIST1 + n - 1] = {"List " #n,      CS_AA_G_ROOT,    all_fields + OFF##n,        \
+                               CS_AA##n##_NFIELDS, CS_DS_UNORDERED, NULL,            NULL}
 
 static const cs_ds_group groups[CS_AA_NGROUPS] = {
     [CS_AA_G_ROOT] = {"Annex A", CS_DS_NO_PARENT, root_fields, CS_AA_R_NFIELDS, CS_DS_UNORDERED,
