@@ -59,6 +59,8 @@ static void test_contacts_window(void **state)
     assert_string_equal(text(&f.ds, 1, 0, "Gender"), "a) Male");
     assert_string_equal(text(&f.ds, 1, 0, "Ethnicity"), "a) WBRI");
     assert_int_equal(num(&f.ds, 1, 0, "Age of Child (Years)"), 11);   /* birthday on the day */
+    /* the other ten lists are empty, and each says why */
+    assert_int_equal(count_rule(&f.exc, "AAB06"), 10);
     done(&f);
 }
 
@@ -386,6 +388,7 @@ static void test_empty_model(void **state)
         assert_int_equal(rows(&f.ds, l), 0);
     assert_int_equal(count_rule(&f.exc, "AAB01"), 1);
     assert_int_equal(count_rule(&f.exc, "AAB02"), 1);
+    assert_int_equal(count_rule(&f.exc, "AAB06"), 0);   /* no data at all: AAB01 says it once */
     done(&f);
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <unzip.h>
+#include <zip.h>
 #include <xlsxwriter.h>
 
 #include "annexa_test.h"
@@ -415,6 +416,81 @@ static void test_read_foreign_xlsx(void **state)
     cs_aa_template_free(t);
 }
 
+/* A zip with the given members (name, text pairs, NULL-terminated). */
+static void make_zip(const char *path, const char *const *members)
+{
+    zipFile z = zipOpen64(path, APPEND_STATUS_CREATE);
+    assert_non_null(z);
+    for (; *members; members += 2) {
+        assert_int_equal(zipOpenNewFileInZip(z, members[0], NULL, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
+                                             Z_DEFAULT_COMPRESSION),
+                         ZIP_OK);
+        assert_int_equal(zipWriteInFileInZip(z, members[1], (unsigned)strlen(members[1])), ZIP_OK);
+        zipCloseFileInZip(z);
+    }
+    assert_int_equal(zipClose(z, NULL), ZIP_OK);
+}
+
+#define WB_OK "<workbook xmlns:r=\"r\"><sheets><sheet name=\"List 1\" r:id=\"rId1\"/></sheets></workbook>"
+#define RELS_OK "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
+
+/* Workbooks built to hurt: entities, a sheet pointing nowhere, a shared
+ * string index out of range, cells far to the right, no workbook part. */
+static void test_read_hostile_xlsx(void **state)
+{
+    (void)state;
+    cs_aa_template *t = load_template("current");
+    char path[600];
+    cs_dataset ds;
+    cs_exception_list exc;
+    cs_diag d;
+    snprintf(path, sizeof path, "%s/evil.xlsx", tmpdir);
+
+    const char *const entity[] = {
+        "xl/workbook.xml",
+        "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+        "<workbook><sheets><sheet name=\"&e;\"/></sheets></workbook>",
+        "xl/_rels/workbook.xml.rels", RELS_OK, NULL};
+    make_zip(path, entity);
+    cs_exceptions_init(&exc, "t");
+    assert_int_equal(cs_annexa_read(path, t, &ds, &exc, &d), CS_ERR_FORMAT);
+    cs_exceptions_free(&exc);
+
+    const char *const nowhere[] = {"xl/workbook.xml", WB_OK, "xl/_rels/workbook.xml.rels", RELS_OK, NULL};
+    make_zip(path, nowhere);
+    cs_exceptions_init(&exc, "t");
+    assert_int_equal(cs_annexa_read(path, t, &ds, &exc, &d), CS_ERR_FORMAT);
+    assert_non_null(strstr(d.msg, "worksheets/sheet1.xml"));
+    cs_exceptions_free(&exc);
+
+    const char *const odd[] = {
+        "xl/workbook.xml", WB_OK, "xl/_rels/workbook.xml.rels", RELS_OK,
+        "xl/sharedStrings.xml", "<sst><si><t>Child Unique ID</t></si><si><r><t>Gen</t></r><r><t>der</t></r></si></sst>",
+        "xl/worksheets/sheet1.xml",
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>"
+        "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>99999999</v></c><c r=\"B2\" t=\"inlineStr\"><is><t>a) Male</t></is></c>"
+        "<c r=\"ZZZ2\" t=\"str\"><v>far</v></c><c r=\"XFD2\"><v>1</v></c></row><row r=\"3\"/></sheetData></worksheet>",
+        NULL};
+    make_zip(path, odd);
+    cs_exceptions_init(&exc, "t");
+    assert_int_equal(cs_annexa_read(path, t, &ds, &exc, &d), CS_OK);
+    assert_int_equal(rows(&ds, 1), 1);
+    assert_string_equal(text(&ds, 1, 0, "Gender"), "a) Male");
+    assert_int_equal(cell(&ds, 1, 0, "Child Unique ID")->kind, CS_V_ABSENT);
+    assert_non_null(find_msg(&exc, "AAS02", "List 1 has no column \"Contact Source\""));
+    assert_non_null(find_msg(&exc, "AAS01", "no sheet \"List 2\""));
+    cs_ds_free(&ds);
+    cs_exceptions_free(&exc);
+
+    const char *const empty[] = {"docProps/app.xml", "<x/>", NULL};
+    make_zip(path, empty);
+    cs_exceptions_init(&exc, "t");
+    assert_int_equal(cs_annexa_read(path, t, &ds, &exc, &d), CS_ERR_FORMAT);
+    assert_non_null(strstr(d.msg, "workbook.xml"));
+    cs_exceptions_free(&exc);
+    cs_aa_template_free(t);
+}
+
 static void test_template_errors(void **state)
 {
     (void)state;
@@ -454,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_pseudonymise),
         cmocka_unit_test(test_read_csv_problems),
         cmocka_unit_test(test_read_foreign_xlsx),
+        cmocka_unit_test(test_read_hostile_xlsx),
         cmocka_unit_test(test_template_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

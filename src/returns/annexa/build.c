@@ -75,6 +75,32 @@ static cs_date data_begins(const cs_model *m)
     return e;
 }
 
+/* A list with no rows is written with its headings; say why it is empty. */
+static void note_empty_lists(const cs_dataset *ds, cs_exception_list *exc)
+{
+    static const char *const what[CS_AA_NLISTS + 1] = {
+        NULL,
+        "no contacts were received in the 6 months before the inspection date",
+        "no early help assessment started in the 6 months or was open at the inspection date",
+        "no referrals were received in the 6 months before the inspection date",
+        "no assessment was open in the 6 months before the inspection date",
+        "no section 47 enquiry started in the 6 months or was open at the inspection date",
+        "no child was receiving services as a child in need in the 6 months",
+        "no child protection plan was open at the inspection date or ended in the 6 months",
+        "no child was looked after at the inspection date or ceased in the 6 months",
+        "no care leaver aged 25 or under has a care-leaver record",
+        "no child was adopted, waiting for adoption or had the decision reversed in the 12 months",
+        "no prospective adopter was in touch with the agency in the 12 months",
+    };
+    for (int l = 1; l <= CS_AA_NLISTS; l++)
+        if (!ds->rows[cs_aa_list_group(l)].count) {
+            char rec[16];
+            snprintf(rec, sizeof rec, "List %d", l);
+            aa_note(exc, "AAB06", CS_SEV_INFO, "", rec, "", "",
+                    "List %d is empty (written with its headings): %s", l, what[l]);
+        }
+}
+
 cs_status cs_annexa_build(const cs_model *m, const cs_aa_template *t, const cs_aa_build_opts *o,
                           cs_dataset *out, cs_exception_list *exc, cs_diag *d)
 {
@@ -146,6 +172,8 @@ cs_status cs_annexa_build(const cs_model *m, const cs_aa_template *t, const cs_a
     aa_build_adopters(&b);
     aa_index_free(&b);
     cs_arena_free(&b.arena);
+    if (begins != CS_DATE_NONE)
+        note_empty_lists(out, exc);
 
     cs_aa_derive_identities(out);
     cs_status st = cs_ds_finalize(out, d);
