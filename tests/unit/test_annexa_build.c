@@ -407,8 +407,11 @@ static void test_care_leavers_and_templates(void **state)
             c->accommodation_suitable = 0, c->activity = "F4", c->personal_advisor = "Pat Advisor";
             c->pathway_plan_review_date = D(2025, 12, 1);
         }
+        add_referral(f.m, "R", "Y", D(2026, 1, 10), CS_DATE_NONE);
         run(&f, v ? "2020" : "current");
         assert_int_equal(rows(&f.ds, 9), 1);   /* the 27-year-old is past leaving care */
+        assert_int_equal(rows(&f.ds, 6), 0);   /* a care leaver is not a child in need */
+        assert_int_equal(rows(&f.ds, 3), 1);
         assert_string_equal(text(&f.ds, 9, 0, "LA in Touch"), "a) Yes");
         assert_string_equal(text(&f.ds, 9, 0, "Type of Accommodation"), "S: No fixed abode/homeless");
         assert_string_equal(text(&f.ds, 9, 0, "Suitability of Accommodation"), "b) Unsuitable");

@@ -9,7 +9,8 @@
  *           not authorised before the window); a row each.
  *   List 5  s47 enquiries started in the 6 months or open at d; a row each.
  *   List 6  children in need: the child's latest non-NFA referral open at
- *           some point in the 6 months; a row per child.
+ *           some point in the 6 months (care leavers aged 18+ left to
+ *           List 9); a row per child.
  *   List 7  CP plans open at d or ended in the 6 months; a row per plan.
  *   List 8  children in care at d or who ceased in the 6 months: the latest
  *           such period; a row per child.

@@ -40,12 +40,21 @@ static const char *open_status(const aa_build *b, uint32_t p)
     return NULL;
 }
 
+/* Care leavers (18 or over, with a care-leaver record) are List 9's, not List 6's. */
+static int is_care_leaver(const aa_build *b, uint32_t p)
+{
+    cs_date dob = CS_TABLE(b->m, person)[p].birth_date;
+    return b->care_leaver.start[p + 1] > b->care_leaver.start[p] && dob != CS_DATE_NONE &&
+           cs_age_years(dob, b->insp) >= 18;
+}
+
 /* Children receiving services as a child in need at the inspection date or
  * in the 6 months before: the child's latest referral (episode of need)
  * that was open at some point in the window and did not end in no further
- * action. One row per child. Case status: a closed episode is "closed";
+ * action; care leavers are left to List 9. One row per child. Case
+ * status: a closed episode is "closed";
  * otherwise the highest status the child holds at the inspection date
- * (open_status); an open episode with none is left blank (rule AA602
+ * (open_status); an open episode with none is left blank (rule AA06S
  * flags it). */
 void aa_build_cin(aa_build *b)
 {
@@ -62,7 +71,7 @@ void aa_build_cin(aa_build *b)
                 continue;
             latest = r;
         }
-        if (!latest)
+        if (!latest || is_care_leaver(b, p))
             continue;
         uint32_t row = aa_add_row(b, 6, &latest->prov);
         AA_PERSON(b, 6, row, p);

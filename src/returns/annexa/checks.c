@@ -128,7 +128,7 @@ cs_status cs_annexa_check(const cs_dataset *ds, const char *rules_dir, const cha
     st = cs_rules_run(rs, ds, &ctx, &sink, d);
     if (st == CS_OK) {
         const char *tpl = o.year;
-        for (size_t i = 0; i < hits.count; i++)
+        for (size_t i = 0; exc && i < hits.count; i++)
             add_hit(exc, ds, hits.items[i].rule, hits.items[i].group, hits.items[i].row, tpl);
         for (size_t i = 0; i < hits.nnot_run; i++)
             aa_note(exc, hits.not_run[i]->code, CS_SEV_INFO, "", "", "", "", "Not run: %s (%s)",
