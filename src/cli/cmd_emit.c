@@ -292,6 +292,8 @@ static cs_status emit_903(emit_run *e, cs_dataset *ds, cs_validate_counts *count
 
 int cs_cmd_emit(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "annexa") == 0)
+        return cs_cmd_emit_annexa(argc, argv);   /* Ofsted's lists: cmd_annexa.c */
     emit_run e;
     memset(&e, 0, sizeof e);
     int rc = parse(argc, argv, &e.o);

@@ -123,8 +123,22 @@ static const char *cin_producer(const cs_dataset *ds)
     return (v->kind == CS_V_STR || v->kind == CS_V_INVALID) && v->s ? v->s : "";
 }
 
+/* Annex A workbooks and folders are validated by cmd_annexa.c. */
+static int names_annexa(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--return=annexa") == 0)
+            return 1;
+        if (strcmp(argv[i], "--return") == 0 && i + 1 < argc && strcmp(argv[i + 1], "annexa") == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int cs_cmd_validate(int argc, char **argv)
 {
+    if (names_annexa(argc, argv))
+        return cs_cmd_validate_annexa(argc, argv);
     opts_t o;
     int rc = parse(argc, argv, &o);
     if (rc)
