@@ -103,10 +103,11 @@ static int parse(int argc, char **argv, opts_t *o)
         }
     }
     if (optind >= argc)
-        return cs_cli_usage_error("emit", "name the return: cin or ssda903");
+        return cs_cli_usage_error("emit", "name the return: cin, ssda903 or annexa");
     o->ret = argv[optind++];
     if (strcmp(o->ret, "cin") != 0 && strcmp(o->ret, "ssda903") != 0)
-        return cs_cli_usage_error("emit", "unknown return '%s': use cin or ssda903", o->ret);
+        return cs_cli_usage_error("emit", "unknown return '%s': use cin, ssda903 or annexa",
+                                  o->ret);
     if (optind < argc)
         return cs_cli_usage_error("emit", "unexpected argument '%s'", argv[optind]);
     if (!o->profile || !o->input || !o->la || !o->year || !o->out)

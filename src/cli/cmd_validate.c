@@ -105,7 +105,8 @@ static int parse(int argc, char **argv, opts_t *o)
     if (!o->ret || !o->year)
         return cs_cli_usage_error("validate", "--return and --year are required");
     if (strcmp(o->ret, "cin") != 0 && strcmp(o->ret, "ssda903") != 0)
-        return cs_cli_usage_error("validate", "unknown return '%s': use cin or ssda903", o->ret);
+        return cs_cli_usage_error("validate", "unknown return '%s': use cin, ssda903 or annexa",
+                                  o->ret);
     if (o->ninputs < 1)
         return cs_cli_usage_error("validate", "name the return file (or folder) to validate");
     if (strcmp(o->ret, "cin") == 0 && o->ninputs > 1)
