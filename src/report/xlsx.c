@@ -320,9 +320,10 @@ static void write_summary(xw *w, lxw_worksheet *ws, const size_t *rix, const spa
                           size_t nrules, const span *teams, size_t nteams, const size_t *tix)
 {
     const cs_exception_list *l = w->l;
-    worksheet_set_column(ws, 0, 0, 24, NULL);
-    worksheet_set_column(ws, 1, 6, 11, NULL);
-    worksheet_set_column(ws, 7, 7, 80, NULL);
+    worksheet_set_column(ws, 0, 0, 26, NULL);
+    worksheet_set_column(ws, 1, 5, 11, NULL);
+    worksheet_set_column(ws, 6, 6, 70, NULL);   /* rules' messages; teams' children */
+    worksheet_set_column(ws, 7, 7, 32, NULL);
     lxw_row_t r = 0;
     put_str(w, ws, r++, 0, "Exception list", w->bold);
     put_str(w, ws, r, 0, "Run", NULL);
@@ -355,8 +356,8 @@ static void write_summary(xw *w, lxw_worksheet *ws, const size_t *rix, const spa
     r++;
 
     put_str(w, ws, r++, 0, "Findings by rule", w->bold);
-    static const char *const rh[] = {"Rule",     "Return",   "Year", "Severity",
-                                     "Findings", "Children", "",     "Message"};
+    static const char *const rh[] = {"Rule",     "Return",   "Year",   "Severity",
+                                     "Findings", "Children", "Message"};
     write_headers(w, ws, r++, rh, sizeof rh / sizeof rh[0]);
     rule_line *lines = cs_xcalloc(nrules ? nrules : 1, sizeof *lines);
     for (size_t i = 0; i < nrules; i++)
@@ -370,7 +371,7 @@ static void write_summary(xw *w, lxw_worksheet *ws, const size_t *rix, const spa
         put_str(w, ws, r, 3, cs_severity_name(e->severity), NULL);
         put_num(w, ws, r, 4, (double)lines[i].s->n, NULL);
         put_num(w, ws, r, 5, (double)lines[i].s->children, NULL);
-        put_str(w, ws, r, 7, cs_exception_rule_title(e), NULL);
+        put_str(w, ws, r, 6, cs_exception_rule_title(e), NULL);
     }
     free(lines);
     r++;

@@ -138,6 +138,13 @@ static void test_workbook(void **state)
     s = part(path, "xl/worksheets/sheet1.xml");
     assert_non_null(strstr(s, "<t>RUN-42</t>"));
     assert_non_null(strstr(s, "<t>Findings by rule</t>"));
+    /* the rule table's message sits right after the counts, in column G */
+    const char *msg = strstr(s, "<t>Message</t>");
+    assert_non_null(msg);
+    const char *cell = msg;
+    while (cell > s && strncmp(cell, "<c r=\"", 6) != 0)
+        cell--;
+    assert_int_equal(cell[6], 'G');
     assert_non_null(strstr(s, "<t>Findings by team</t>"));
     assert_non_null(strstr(s, "<t>1105</t>"));
     assert_non_null(strstr(s, "<t>Team_South_ _East__</t>"));   /* the sheet name column */
