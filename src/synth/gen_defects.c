@@ -37,6 +37,12 @@ bool syn_dx_ref_in_scope(const syn_dx *x, const cs_referral *rf)
            (rf->closure_date == CS_DATE_NONE || rf->closure_date >= x->c->year_start);
 }
 
+bool syn_dx_open_in_year(const syn_dx *x, cs_date start, cs_date end)
+{
+    return start != CS_DATE_NONE && start <= x->c->ref &&
+           (end == CS_DATE_NONE || end >= x->c->year_start);
+}
+
 void syn_dx_add(syn_dx_pick *p, size_t i)
 {
     if (p->n < 64)

@@ -40,6 +40,10 @@ cs_person *syn_dx_person(syn_dx *x);
 cs_referral *syn_dx_referral(syn_dx *x, const char *id);
 /* An episode the latest CIN census would carry. */
 bool syn_dx_ref_in_scope(const syn_dx *x, const cs_referral *rf);
+/* A record running start..end (end NONE = open) that the builders put in
+ * the latest return: started by the reference date, not ended before the
+ * year began. */
+bool syn_dx_open_in_year(const syn_dx *x, cs_date start, cs_date end);
 /* Up to 64 candidate row indices; returns one at random or SIZE_MAX. */
 typedef struct {
     size_t v[64];

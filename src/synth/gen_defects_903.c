@@ -483,11 +483,15 @@ static bool mother_child_before_dob(syn_dx *x)
     if (!x->in_903 || p->is_mother != 0 || !is_code(p->sex, "F") || x->ch->only_short_breaks ||
         cs_date_add_years(p->birth_date, 12) > x->c->year_start)
         return false;
+    /* the 903 writes MOTHER only for a girl in care in the year other than on
+     * short breaks (V3/V4), which a short-break history with a later spell
+     * does not say */
     bool in_care = false;
-    DX_FOR(x, cla_period, i)
+    DX_FOR(x, legal_status, i)
     {
-        const cs_cla_period *pd = DX_ROW(x, cla_period, i);
-        in_care |= overlaps_year(x->c, pd->start_date, pd->end_date);
+        const cs_legal_status *ls = DX_ROW(x, legal_status, i);
+        in_care |= overlaps_year(x->c, ls->start_date, ls->end_date) &&
+                   !is_code(ls->legal_status, "V3") && !is_code(ls->legal_status, "V4");
     }
     if (!in_care)
         return false;
@@ -500,28 +504,57 @@ static bool mother_child_before_dob(syn_dx *x)
 
 /* ---- care leavers ---- */
 
-static bool care_leaver_defect(syn_dx *x, int which)
+/* The care_leaver row the 903 OC3 reports, as its builder picks it: the
+ * child's 17th-21st birthday falls in the year, the child was not in care on
+ * it, and the row's contact date is the one nearest that birthday. */
+static cs_care_leaver *oc3_leaver(syn_dx *x)
 {
+    const cs_person *p = syn_dx_person(x);
+    cs_date bday = CS_DATE_NONE;
+    for (int age = 17; age <= 21 && p->birth_date != CS_DATE_NONE; age++)
+        if (syn_in_year(x->c, cs_date_add_years(p->birth_date, age)))
+            bday = cs_date_add_years(p->birth_date, age);
+    if (bday == CS_DATE_NONE)
+        return NULL;
+    DX_FOR(x, cla_period, i)
+    {
+        const cs_cla_period *pd = DX_ROW(x, cla_period, i);
+        if (pd->start_date <= bday && (pd->end_date == CS_DATE_NONE || pd->end_date >= bday))
+            return NULL;
+    }
+    cs_care_leaver *best = NULL;
+    int32_t best_gap = INT32_MAX;
     DX_FOR(x, care_leaver, i)
     {
         cs_care_leaver *cl = DX_ROW(x, care_leaver, i);
-        if (!syn_in_year(x->c, cl->latest_contact_date) || !is_code(cl->in_touch, "YES"))
-            continue;
-        if (which == 0) {
-            cl->activity = NULL;
-            NOTE(x, "oc3-incomplete", care_leaver, cl->id, "activity", "153;132", "Care leaver's activity not recorded");
-        } else if (which == 1) {
-            cl->in_touch = syn_dx_code(x, "MAYBE");
-            NOTE(x, "in-touch-invalid", care_leaver, cl->id, "in_touch", "131", "In-touch code MAYBE is not a code");
-        } else {
-            cl->accommodation = x->c->code[SC_AC_S];
-            cl->accommodation_suitable = 1;
-            NOTE(x, "accom-invalid", care_leaver, cl->id, "accommodation", "133",
-                 "No fixed abode recorded as suitable (S1 is not accepted)");
+        cs_date at = cl->latest_contact_date;
+        int32_t gap = at == CS_DATE_NONE ? INT32_MAX - 1 : at > bday ? at - bday : bday - at;
+        if (!best || gap <= best_gap) {
+            best = cl;
+            best_gap = gap;
         }
-        return true;
     }
-    return false;
+    return best;
+}
+
+static bool care_leaver_defect(syn_dx *x, int which)
+{
+    cs_care_leaver *cl = oc3_leaver(x);
+    if (!cl || !syn_in_year(x->c, cl->latest_contact_date) || !is_code(cl->in_touch, "YES"))
+        return false;
+    if (which == 0) {
+        cl->activity = NULL;
+        NOTE(x, "oc3-incomplete", care_leaver, cl->id, "activity", "153;132", "Care leaver's activity not recorded");
+    } else if (which == 1) {
+        cl->in_touch = syn_dx_code(x, "MAYBE");
+        NOTE(x, "in-touch-invalid", care_leaver, cl->id, "in_touch", "131", "In-touch code MAYBE is not a code");
+    } else {
+        cl->accommodation = x->c->code[SC_AC_S];
+        cl->accommodation_suitable = 1;
+        NOTE(x, "accom-invalid", care_leaver, cl->id, "accommodation", "133",
+             "No fixed abode recorded as suitable (S1 is not accepted)");
+    }
+    return true;
 }
 
 static bool oc3_incomplete(syn_dx *x) { return care_leaver_defect(x, 0); }

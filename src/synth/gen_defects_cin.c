@@ -236,7 +236,7 @@ static bool reason_without_closure(syn_dx *x)
     DX_FOR(x, referral, i)
     {
         const cs_referral *rf = DX_ROW(x, referral, i);
-        if (rf->closure_date == CS_DATE_NONE && rf->nfa == 0)
+        if (rf->closure_date == CS_DATE_NONE && rf->nfa == 0 && syn_dx_ref_in_scope(x, rf))
             syn_dx_add(&pk, i);
     }
     size_t i = syn_dx_choose(x, &pk);
@@ -385,7 +385,8 @@ static size_t pick_assessment(syn_dx *x, bool authorised, bool single, cs_date m
     {
         const cs_assessment *a = DX_ROW(x, assessment, i);
         const cs_referral *rf = syn_dx_referral(x, a->referral_id);
-        if (!rf || !syn_dx_ref_in_scope(x, rf) || a->start_date < min_start)
+        if (!rf || !syn_dx_ref_in_scope(x, rf) || a->start_date < min_start ||
+            !syn_dx_open_in_year(x, a->start_date, a->authorised_date))
             continue;
         if ((a->authorised_date != CS_DATE_NONE) != authorised)
             continue;
@@ -439,22 +440,8 @@ static bool two_open_assessments(syn_dx *x)
     return true;
 }
 
-static bool factors_on_open_assessment(syn_dx *x)
-{
-    size_t i = pick_assessment(x, false, false, x->c->year_start);
-    if (i == SIZE_MAX)
-        return false;
-    const char *aid = DX_ROW(x, assessment, i)->id;
-    cs_assessment_factor *f = SYN_ROW(x->c, assessment_factor);
-    f->assessment_id = aid;
-    f->person_id = x->ch->pid;
-    f->code = x->c->code[SC_F3B];
-    NOTE(x, "factors-on-open-assessment", assessment_factor, f->id, "code", "8614", "Factor recorded on an open assessment");
-    return true;
-}
-
-/* A factor row of an authorised in-scope assessment that has no factor 21. */
-static size_t pick_factor(syn_dx *x, bool auth_in_year)
+/* A factor row of an in-scope assessment authorised in the year, without factor 21. */
+static size_t pick_factor(syn_dx *x)
 {
     syn_dx_pick pk = {0};
     DX_FOR(x, assessment_factor, i)
@@ -469,7 +456,8 @@ static size_t pick_factor(syn_dx *x, bool auth_in_year)
         const cs_referral *rf = a ? syn_dx_referral(x, a->referral_id) : NULL;
         if (!rf || !syn_dx_ref_in_scope(x, rf))
             continue;
-        if (auth_in_year && !(a->authorised_date >= x->c->year_start))
+        /* the census writes factors only under an authorisation date in the year */
+        if (!syn_in_year(x->c, a->authorised_date) || a->start_date > x->c->ref)
             continue;
         syn_dx_add(&pk, i);
     }
@@ -478,7 +466,7 @@ static size_t pick_factor(syn_dx *x, bool auth_in_year)
 
 static bool factor_21_with_others(syn_dx *x)
 {
-    size_t i = pick_factor(x, false);
+    size_t i = pick_factor(x);
     if (i == SIZE_MAX)
         return false;
     const char *aid = DX_ROW(x, assessment_factor, i)->assessment_id;
@@ -500,7 +488,7 @@ static bool factor_21_with_others(syn_dx *x)
 
 static bool duplicate_factor(syn_dx *x)
 {
-    size_t i = pick_factor(x, false);
+    size_t i = pick_factor(x);
     if (i == SIZE_MAX)
         return false;
     cs_assessment_factor src = *DX_ROW(x, assessment_factor, i);
@@ -514,7 +502,7 @@ static bool duplicate_factor(syn_dx *x)
 
 static bool invalid_factor(syn_dx *x)
 {
-    size_t i = pick_factor(x, true);
+    size_t i = pick_factor(x);
     if (i == SIZE_MAX)
         return false;
     cs_assessment_factor *f = DX_ROW(x, assessment_factor, i);
@@ -523,6 +511,9 @@ static bool invalid_factor(syn_dx *x)
     return true;
 }
 
+/* No "factors on an open assessment" (8614): the census carries factors only
+ * under an authorisation date (spec section 2), so the builder never lets such
+ * a defect reach the rule. */
 const syn_defect_kind syn_cin_defects[] = {
     {"upn-check-letter", upn_check_letter},
     {"upn-bad-la", upn_bad_la},
@@ -546,7 +537,6 @@ const syn_defect_kind syn_cin_defects[] = {
     {"assessment-before-referral", assessment_before_referral},
     {"assessment-end-before-start", assessment_end_before_start},
     {"two-open-assessments", two_open_assessments},
-    {"factors-on-open-assessment", factors_on_open_assessment},
     {"factor-21-with-others", factor_21_with_others},
     {"duplicate-factor", duplicate_factor},
     {"invalid-factor", invalid_factor},

@@ -60,7 +60,8 @@ static size_t pick_cpp(syn_dx *x, bool closed_in_year, cs_date min_start)
     DX_FOR(x, cp_plan, i)
     {
         const cs_cp_plan *p = DX_ROW(x, cp_plan, i);
-        if (!in_scope_ref(x, p->referral_id) || p->start_date < min_start)
+        if (!in_scope_ref(x, p->referral_id) || p->start_date < min_start ||
+            !syn_dx_open_in_year(x, p->start_date, p->end_date))
             continue;
         if (closed_in_year && !syn_in_year(x->c, p->end_date))
             continue;
@@ -151,7 +152,8 @@ static size_t pick_cin_plan(syn_dx *x, int want_end, cs_date min_start)
     DX_FOR(x, cin_plan, i)
     {
         const cs_cin_plan *c = DX_ROW(x, cin_plan, i);
-        if (!in_scope_ref(x, c->referral_id) || c->start_date < min_start)
+        if (!in_scope_ref(x, c->referral_id) || c->start_date < min_start ||
+            !syn_dx_open_in_year(x, c->start_date, c->end_date))
             continue;
         if (want_end == 0 && c->end_date != CS_DATE_NONE)
             continue;
@@ -187,6 +189,7 @@ static bool cin_plan_overlaps_cpp(syn_dx *x)
         const cs_cp_plan *p = DX_ROW(x, cp_plan, i);
         size_t k = p->end_date != CS_DATE_NONE ? cin_plan_starting(x, p->end_date) : SIZE_MAX;
         if (k != SIZE_MAX && in_scope_ref(x, DX_ROW(x, cin_plan, k)->referral_id) &&
+            syn_dx_open_in_year(x, p->start_date, p->end_date) &&
             p->end_date - p->start_date > 40)
             syn_dx_add(&pk, k);
     }
@@ -299,13 +302,22 @@ static cs_icpc *icpc_of(syn_dx *x, const char *s47_id)
     return NULL;
 }
 
+/* The census carries an enquiry started by the reference date and not finished
+ * (its conference, or with none its end date) before the year began. */
+static bool s47_in_census(syn_dx *x, const cs_s47 *s)
+{
+    const cs_icpc *ic = icpc_of(x, s->id);
+    return in_scope_ref(x, s->referral_id) &&
+           syn_dx_open_in_year(x, s->start_date, ic ? ic->conference_date : s->end_date);
+}
+
 static bool s47_before_referral(syn_dx *x)
 {
     syn_dx_pick pk = {0};
     DX_FOR(x, s47, i)
     {
         const cs_s47 *s = DX_ROW(x, s47, i);
-        if (in_scope_ref(x, s->referral_id) && s47s_of(x, s->referral_id) == 1 &&
+        if (s47_in_census(x, s) && s47s_of(x, s->referral_id) == 1 &&
             (s->icpc_not_required == 1 || icpc_of(x, s->id)))
             syn_dx_add(&pk, i);
     }
@@ -329,7 +341,8 @@ static bool s47_after_icpc(syn_dx *x)
         const cs_s47 *s = DX_ROW(x, s47, i);
         const cs_icpc *ic = icpc_of(x, s->id);
         const cs_referral *rf = syn_dx_referral(x, s->referral_id);
-        if (ic && rf && syn_dx_ref_in_scope(x, rf) && s47s_of(x, s->referral_id) == 1 &&
+        if (ic && rf && s47_in_census(x, s) && syn_in_year(x->c, ic->conference_date) &&
+            s47s_of(x, s->referral_id) == 1 &&
             ic->conference_date + 5 <= x->c->ref &&
             (rf->closure_date == CS_DATE_NONE || rf->closure_date >= ic->conference_date + 5))
             syn_dx_add(&pk, i);
@@ -378,6 +391,7 @@ static bool s47_not_required_with_icpc(syn_dx *x)
         const cs_icpc *ic = icpc_of(x, s->id);
         const cs_referral *rf = syn_dx_referral(x, s->referral_id);
         if (!ic || ic->outcome_cp != 0 || !rf || !syn_in_year(x->c, rf->closure_date) ||
+            !s47_in_census(x, s) ||
             s47s_of(x, s->referral_id) != 1)
             continue;
         bool cpp = false;

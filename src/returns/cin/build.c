@@ -13,7 +13,7 @@
  * still open; rules 8620, 8696, 4013, 8715, 8930 want end dates inside the
  * period):
  *   - CINclosureDate and ReasonForClosure only when the closure falls inside
- *     the period;
+ *     the period (a reason with no closure date at all is written, for 8810);
  *   - Assessments started on or before the ReferenceDate and not authorised
  *     before the period; AssessmentFactors only when the authorisation date
  *     is written (rule 8614);
@@ -436,6 +436,9 @@ static void add_episode(builder *b, const cs_referral *ref, uint32_t crow)
     set_str(b, g, row, CS_CIN_E_PRIMARY_NEED, ref->primary_need);
     if (in_period(b, ref->closure_date)) {
         set_date(b, g, row, CS_CIN_E_CLOSURE_DATE, ref->closure_date);
+        set_str(b, g, row, CS_CIN_E_CLOSURE_REASON, ref->closure_reason);
+    } else if (ref->closure_date == CS_DATE_NONE) {
+        /* a reason on a never-closed episode is the LA's error: rule 8810 */
         set_str(b, g, row, CS_CIN_E_CLOSURE_REASON, ref->closure_reason);
     }
     cs_ds_set_bool(b->ds, g, row, CS_CIN_E_REFERRAL_NFA, ref->nfa == CS_BOOL_NONE ? 0 : ref->nfa != 0);
