@@ -9,12 +9,21 @@
 
 #include "etl/profile.h"
 #include "pipeline/job_returns.h"
+#include "returns/annexa/annexa.h"
 #include "report/rule_exceptions.h"
 #include "report/xlsx.h"
 #include "util/calendar.h"
 #include "util/resource.h"
 #include "warehouse/load.h"
 #include "warehouse/migrate.h"
+
+static cs_date today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return cs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
 
 static double now_seconds(void)
 {
@@ -106,6 +115,32 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
     st = cs_pipeline_returns(o, &model, exc, res, d);
     if (st != CS_OK)
         goto out;
+
+    /* Ofsted's Annex A lists for the inspection date, with their checks */
+    if (job->want_annexa && o->write_outputs && job->output) {
+        stage_begin(&sc, "annexa");
+        char dir[4200], rules[4096];
+        snprintf(dir, sizeof dir, "%s/annexa", job->output);
+        cs_resource_path("rules", rules, sizeof rules);
+        cs_annexa_emit_opts ao;
+        memset(&ao, 0, sizeof ao);
+        ao.rules_dir = rules;
+        ao.pseudonymise = -1;
+        ao.today = today();
+        cs_annexa_emit_result ar;
+        if (mkdir_private(dir) != 0)
+            st = cs_diag_set(d, CS_ERR_IO, dir, 0, 0, "cannot create the Annex A folder: %s",
+                             strerror(errno));
+        else
+            st = cs_annexa_emit(&model, job, dir, exc, &ao, &ar, d);
+        stage_end(&sc);
+        if (st != CS_OK)
+            goto out;
+        for (size_t i = 0; i < ar.nfiles; i++)
+            if (strstr(ar.files[i], ".xlsx"))
+                add_file(res, ar.files[i]);
+        add_file(res, dir);
+    }
 
     /* exception lists: every stage's findings */
     if (o->write_outputs && job->output) {
