@@ -14,6 +14,8 @@ typedef struct {
     cs_instr *code;
     uint32_t n, cap;
     int depth, max_depth;
+    const cs_ast_rule *rule;   /* its lets are worked out where first used */
+    const int *let_slots;
 } emitter;
 
 static uint32_t emit(emitter *e, cs_opcode op, int32_t a, int32_t b, int u, int delta)
@@ -48,6 +50,66 @@ static int add_const(cs_ruleset *rs, cs_vval v)
 }
 
 static void expr(emitter *e, const cs_ast *n);
+
+/* A local: a let is worked out on its first use in the row, so a let that
+ * only a `require` reads costs nothing on rows the `when` skips. */
+static void load_local(emitter *e, int slot)
+{
+    const cs_ast_rule *r = e->rule;
+    for (uint32_t k = 0; r && k < r->nlets; k++) {
+        if (e->let_slots[k] != slot)
+            continue;
+        uint32_t at = emit(e, OP_LET, slot, 0, 0, 1);
+        e->depth--;   /* the worked-out path pushes; the computing path pushes too */
+        expr(e, r->lets[k].expr);
+        emit(e, OP_LET_SET, slot, 0, 0, 0);
+        patch_b(e, at, here(e));
+        return;
+    }
+    emit(e, OP_LOAD, slot, 0, 0, 1);
+}
+
+static int is_let_slot(const emitter *e, int slot)
+{
+    for (uint32_t k = 0; e->rule && k < e->rule->nlets; k++)
+        if (e->let_slots[k] == slot)
+            return 1;
+    return 0;
+}
+
+/* Whether a define body reads `last` (the rule row's child in last year's
+ * return): then its value is not a function of its arguments alone. */
+static int reads_last(const cs_ast *n)
+{
+    if (!n)
+        return 0;
+    if (n->kind == A_LAST)
+        return 1;
+    if (reads_last(n->a) || reads_last(n->b) || reads_last(n->c))
+        return 1;
+    for (uint32_t i = 0; i < n->nargs; i++)
+        if (reads_last(n->args[i]))
+            return 1;
+    return 0;
+}
+
+static void define_call(emitter *e, const cs_ast *n)
+{
+    for (uint32_t i = 0; i < n->nargs; i++) {
+        expr(e, n->args[i]);
+        emit(e, OP_STORE, n->ix + (int32_t)i, 0, 0, -1);
+    }
+    if (n->nargs == 0 || n->nargs > CS_MEMO_MAX_ARGS || reads_last(n->a)) {
+        expr(e, n->a);
+        return;
+    }
+    int32_t memo = (int32_t)e->rs->nmemos++;
+    uint32_t at = emit(e, OP_MEMO, memo, 0, 0, 1);
+    e->depth--;
+    expr(e, n->a);
+    emit(e, OP_MEMO_SET, memo, n->ix, (int)n->nargs, 0);
+    patch_b(e, at, here(e));
+}
 
 /* [lo, hi) of the rows of an aggregate's source into slots s, s+1 */
 static void range(emitter *e, const cs_ast *src, int slot, int rev)
@@ -193,7 +255,7 @@ static void member(emitter *e, const cs_ast *n)
     case M_FIELD:
         if (n->a->kind == A_THIS) {
             emit(e, OP_THIS_FIELD, n->ix, 0, 0, 1);
-        } else if (n->a->kind == A_LOCAL) {
+        } else if (n->a->kind == A_LOCAL && !is_let_slot(e, n->a->ix)) {
             emit(e, OP_LOCAL_FIELD, n->a->ix, n->ix, 0, 1);
         } else {
             expr(e, n->a);
@@ -314,7 +376,7 @@ static void expr_uncached(emitter *e, const cs_ast *n)
         emit(e, OP_HEADER, n->ds, 0, 0, 1);
         return;
     case A_LOCAL:
-        emit(e, OP_LOAD, n->ix, 0, 0, 1);
+        load_local(e, n->ix);
         return;
     case A_CONTEXT:
         emit(e, OP_CONTEXT, n->ix, 0, 0, 1);
@@ -326,11 +388,7 @@ static void expr_uncached(emitter *e, const cs_ast *n)
         call(e, n);
         return;
     case A_DEFCALL:
-        for (uint32_t i = 0; i < n->nargs; i++) {
-            expr(e, n->args[i]);
-            emit(e, OP_STORE, n->ix + (int32_t)i, 0, 0, -1);
-        }
-        expr(e, n->a);
+        define_call(e, n);
         return;
     case A_NEG:
         expr(e, n->a);
@@ -378,17 +436,15 @@ static void expr_uncached(emitter *e, const cs_ast *n)
 
 void cs_compile_rule(cs_ruleset *rs, const cs_ast_rule *r, cs_crule *out)
 {
-    emitter e = {rs, NULL, 0, 0, 0, 0};
+    emitter e = {rs, NULL, 0, 0, 0, 0, r, out->let_slots};
     for (uint32_t i = 0; i < r->nlets; i++)
         mark_const(r->lets[i].expr);
     for (uint32_t i = 0; i < r->nwhens; i++)
         mark_const(r->whens[i]);
     for (uint32_t i = 0; i < r->nrequires; i++)
         mark_const(r->requires[i]);
-    for (uint32_t i = 0; i < r->nlets; i++) {
-        expr(&e, r->lets[i].expr);
-        emit(&e, OP_STORE, out->let_slots[i], 0, 0, -1);
-    }
+    for (uint32_t i = 0; i < r->nlets; i++)
+        emit(&e, OP_UNSET, out->let_slots[i], 0, 0, 0);
     /* fail = when_1 and ... and when_n and not (require_1 and ... and require_m) */
     uint32_t *pass = cs_xmalloc((r->nwhens + 1) * sizeof *pass);
     uint32_t *fail = cs_xmalloc((r->nrequires + 1) * sizeof *fail);

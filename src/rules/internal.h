@@ -16,7 +16,8 @@
 
 /* The first six kinds are cs_vkind's, so a dataset cell loads by copying. */
 enum { VK_ABSENT = CS_V_ABSENT, VK_INVALID = CS_V_INVALID, VK_DATE = CS_V_DATE,
-       VK_INT = CS_V_INT, VK_STR = CS_V_STR, VK_BOOL = CS_V_BOOL, VK_ROW = 6 };
+       VK_INT = CS_V_INT, VK_STR = CS_V_STR, VK_BOOL = CS_V_BOOL, VK_ROW = 6,
+       VK_UNSET = 7 /* a let not yet worked out for the row */ };
 
 typedef struct {
     uint8_t kind;
@@ -76,8 +77,18 @@ typedef enum {
     OP_LOOKUP,        /* pops a key; a = table, b = column */
     OP_CACHED,        /* a = cache slot: if filled, push it and jump to b */
     OP_CACHE_SET,     /* a = cache slot: remember the top of the stack for the run */
+    OP_UNSET,         /* a = slot of a let: not yet worked out for this row */
+    OP_LET,           /* a = slot of a let: if worked out, push it and jump to b */
+    OP_LET_SET,       /* a = slot of a let: keep the top of the stack there */
+    OP_MEMO,          /* a = memo: if its define call had these arguments, push the value, jump to b */
+    OP_MEMO_SET,      /* a = memo, b = first argument slot, u = arguments: remember the top */
     OP_RET
 } cs_opcode;
+
+/* A define call whose value depends only on its arguments remembers its
+ * last arguments and value: rows of one child come together, so a call
+ * such as f(Child) is worked out once per child rather than once per row. */
+enum { CS_MEMO_MAX_ARGS = 4 };
 
 typedef enum { CK_NUM, CK_STR, CK_BOOL, CK_ROW } cs_cmp_kind;
 typedef enum { AK_INT, AK_DATE_INT, AK_DATE_DATE } cs_arith_kind;
@@ -162,6 +173,7 @@ struct cs_ruleset {
     uint32_t nsources;
 
     uint32_t ncaches;          /* values computed once per run (context-only expressions) */
+    uint32_t nmemos;           /* define calls remembered by their arguments */
 
     cs_calendar *calendar;     /* owned */
     uint32_t max_locals, max_stack, max_pattern_states;

@@ -28,6 +28,13 @@ typedef struct {
 } vtable;
 
 typedef struct {
+    cs_vval args[CS_MEMO_MAX_ARGS];
+    cs_vval val;
+    int32_t slot;              /* of the first argument */
+    uint8_t nargs, filled;
+} memo_ent;
+
+typedef struct {
     const cs_ruleset *rs;
     const cs_ds_schema *s;
     const cs_dataset *ds[2];
@@ -43,6 +50,7 @@ typedef struct {
     cs_vval *cache;            /* context-only values, computed once per run */
     uint8_t *cached;
     cs_arena runarena;         /* strings kept in the cache */
+    memo_ent *memo;            /* per remembered define call */
     const cs_value **cells[2]; /* per dataset and group: the cell array */
     uint32_t *nfields;         /* per group */
     const cs_value *this_cells;
@@ -296,6 +304,42 @@ static int vless(const cs_vval *a, const cs_vval *b)
 }
 
 /* ---- the interpreter --------------------------------------------------- */
+
+/* Arguments that identify a value for the memo: strings may live in the
+ * row's scratch, whose addresses are reused, so they are never remembered. */
+static inline int memo_key(const cs_vval *v)
+{
+    return v->kind != VK_STR && v->kind != VK_INVALID && v->kind != VK_UNSET;
+}
+
+static inline int same_val(const cs_vval *a, const cs_vval *b)
+{
+    return a->kind == b->kind && a->i == b->i && (a->kind != VK_ROW || (a->ds == b->ds && a->g == b->g));
+}
+
+static int same_args(const memo_ent *e, const cs_vval *loc)
+{
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (!memo_key(&loc[e->slot + (int32_t)i]) || !same_val(&e->args[i], &loc[e->slot + (int32_t)i]))
+            return 0;
+    return 1;
+}
+
+static void remember(memo_ent *e, const cs_instr *in, const cs_vval *loc, const cs_vval *v)
+{
+    e->filled = 0;
+    if (!memo_key(v))
+        return;
+    for (uint32_t i = 0; i < in->u; i++) {
+        if (!memo_key(&loc[in->b + (int32_t)i]))
+            return;
+        e->args[i] = loc[in->b + (int32_t)i];
+    }
+    e->val = *v;
+    e->slot = in->b;
+    e->nargs = in->u;
+    e->filled = 1;
+}
 
 static int eval(vm *m, const cs_crule *r)
 {
@@ -610,6 +654,29 @@ static int eval(vm *m, const cs_crule *r)
             m->cached[in->a] = 1;
             break;
         }
+        case OP_UNSET:
+            loc[in->a].kind = VK_UNSET;
+            break;
+        case OP_LET:
+            if (loc[in->a].kind != VK_UNSET) {
+                st[sp++] = loc[in->a];
+                pc = (uint32_t)in->b;
+            }
+            break;
+        case OP_LET_SET:
+            loc[in->a] = st[sp - 1];
+            break;
+        case OP_MEMO: {
+            const memo_ent *e = &m->memo[in->a];
+            if (e->filled && same_args(e, loc)) {
+                st[sp++] = e->val;
+                pc = (uint32_t)in->b;
+            }
+            break;
+        }
+        case OP_MEMO_SET:
+            remember(&m->memo[in->a], in, loc, &st[sp - 1]);
+            break;
         case OP_RET:
             return truthy(&st[sp - 1]);
         default:   /* the compiler emits only the opcodes above */
@@ -657,6 +724,7 @@ static void vm_free(vm *m)
     free(m->dsets);
     free(m->cache);
     free(m->cached);
+    free(m->memo);
     free(m->cells[0]);
     free(m->cells[1]);
     free(m->nfields);
@@ -710,6 +778,7 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
         m.nfields[g] = m.s->groups[g].nfields;
     m.cache = cs_xcalloc(rs->ncaches + 1, sizeof *m.cache);
     m.cached = cs_xcalloc(rs->ncaches + 1, 1);
+    m.memo = cs_xcalloc(rs->nmemos + 1, sizeof *m.memo);
     cs_arena_init(&m.runarena, 4096);
     m.stack = cs_xcalloc(rs->max_stack + 8, sizeof *m.stack);
     m.locals = cs_xcalloc(rs->max_locals + 4, sizeof *m.locals);
