@@ -1296,6 +1296,7 @@ static void check_define_call(checker *ck, cs_ast *n, const cs_define_ent *d, cs
     n->args = args;
     n->nargs = nargs;
     n->ix = slot;
+    n->ix2 = (int32_t)(d - ck->rs->defines);   /* calls of one define share its memo */
     n->a = body;
     n->ty = body->ty;
     n->grp = body->grp;

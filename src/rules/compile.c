@@ -95,17 +95,23 @@ static int reads_last(const cs_ast *n)
 
 static void define_call(emitter *e, const cs_ast *n)
 {
-    for (uint32_t i = 0; i < n->nargs; i++) {
-        expr(e, n->args[i]);
-        emit(e, OP_STORE, n->ix + (int32_t)i, 0, 0, -1);
-    }
     if (n->nargs == 0 || n->nargs > CS_MEMO_MAX_ARGS || reads_last(n->a)) {
+        for (uint32_t i = 0; i < n->nargs; i++) {
+            expr(e, n->args[i]);
+            emit(e, OP_STORE, n->ix + (int32_t)i, 0, 0, -1);
+        }
         expr(e, n->a);
         return;
     }
-    int32_t memo = (int32_t)e->rs->nmemos++;
-    uint32_t at = emit(e, OP_MEMO, memo, 0, 0, 1);
-    e->depth--;
+    /* arguments on the stack; the memo answers, or they go to the slots */
+    for (uint32_t i = 0; i < n->nargs; i++)
+        expr(e, n->args[i]);
+    int32_t memo = n->ix2;
+    if ((uint32_t)memo >= e->rs->nmemos)
+        e->rs->nmemos = (uint32_t)memo + 1;
+    uint32_t at = emit(e, OP_MEMO, memo, 0, (int)n->nargs, 0);
+    for (uint32_t i = n->nargs; i-- > 0;)
+        emit(e, OP_STORE, n->ix + (int32_t)i, 0, 0, -1);
     expr(e, n->a);
     emit(e, OP_MEMO_SET, memo, n->ix, (int)n->nargs, 0);
     patch_b(e, at, here(e));

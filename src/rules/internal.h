@@ -80,14 +80,16 @@ typedef enum {
     OP_UNSET,         /* a = slot of a let: not yet worked out for this row */
     OP_LET,           /* a = slot of a let: if worked out, push it and jump to b */
     OP_LET_SET,       /* a = slot of a let: keep the top of the stack there */
-    OP_MEMO,          /* a = memo: if its define call had these arguments, push the value, jump to b */
+    OP_MEMO,          /* a = memo, u = arguments on the stack: if the define's last call had
+                         them, pop them, push its value and jump to b */
     OP_MEMO_SET,      /* a = memo, b = first argument slot, u = arguments: remember the top */
     OP_RET
 } cs_opcode;
 
-/* A define call whose value depends only on its arguments remembers its
- * last arguments and value: rows of one child come together, so a call
- * such as f(Child) is worked out once per child rather than once per row. */
+/* A define whose value depends only on its arguments remembers its last
+ * arguments and value (one memo per define, shared by its calls): rows of
+ * one child come together, so f(Child) is worked out once per child rather
+ * than once per row and rule, f(this) once per row rather than per rule. */
 enum { CS_MEMO_MAX_ARGS = 4 };
 
 typedef enum { CK_NUM, CK_STR, CK_BOOL, CK_ROW } cs_cmp_kind;
@@ -173,7 +175,7 @@ struct cs_ruleset {
     uint32_t nsources;
 
     uint32_t ncaches;          /* values computed once per run (context-only expressions) */
-    uint32_t nmemos;           /* define calls remembered by their arguments */
+    uint32_t nmemos;           /* memos of defines (indexed as defines) */
 
     cs_calendar *calendar;     /* owned */
     uint32_t max_locals, max_stack, max_pattern_states;

@@ -30,7 +30,6 @@ typedef struct {
 typedef struct {
     cs_vval args[CS_MEMO_MAX_ARGS];
     cs_vval val;
-    int32_t slot;              /* of the first argument */
     uint8_t nargs, filled;
 } memo_ent;
 
@@ -317,10 +316,12 @@ static inline int same_val(const cs_vval *a, const cs_vval *b)
     return a->kind == b->kind && a->i == b->i && (a->kind != VK_ROW || (a->ds == b->ds && a->g == b->g));
 }
 
-static int same_args(const memo_ent *e, const cs_vval *loc)
+static int same_args(const memo_ent *e, const cs_vval *args, uint32_t n)
 {
-    for (uint32_t i = 0; i < e->nargs; i++)
-        if (!memo_key(&loc[e->slot + (int32_t)i]) || !same_val(&e->args[i], &loc[e->slot + (int32_t)i]))
+    if (!e->filled || e->nargs != n)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (!memo_key(&args[i]) || !same_val(&e->args[i], &args[i]))
             return 0;
     return 1;
 }
@@ -336,7 +337,6 @@ static void remember(memo_ent *e, const cs_instr *in, const cs_vval *loc, const 
         e->args[i] = loc[in->b + (int32_t)i];
     }
     e->val = *v;
-    e->slot = in->b;
     e->nargs = in->u;
     e->filled = 1;
 }
@@ -668,7 +668,8 @@ static int eval(vm *m, const cs_crule *r)
             break;
         case OP_MEMO: {
             const memo_ent *e = &m->memo[in->a];
-            if (e->filled && same_args(e, loc)) {
+            if (same_args(e, &st[sp - in->u], in->u)) {
+                sp -= in->u;
                 st[sp++] = e->val;
                 pc = (uint32_t)in->b;
             }
