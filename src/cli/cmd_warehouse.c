@@ -1,6 +1,7 @@
 /* cscdw warehouse init|start|stop|status|migrate|psql */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -19,7 +20,8 @@ static void usage(FILE *out)
             "  start     start the local warehouse server (creating it if needed)\n"
             "  stop      stop the local warehouse server\n"
             "  status    say whether the local warehouse exists and is running, and its schema version\n"
-            "  migrate   apply schema/warehouse migrations (local, --warehouse URL, or PG* variables)\n"
+            "  migrate [--to N]  apply schema/warehouse migrations (local, --warehouse URL, or PG*\n"
+            "            variables); --to N stops after version N (to test an upgrade from it)\n"
             "  psql [ARGS...]  open psql on the local warehouse; further arguments go to psql\n"
             "\n"
             "Options:\n"
@@ -30,14 +32,14 @@ static void usage(FILE *out)
             "As root, its server runs as the unprivileged system user 'cscdw'.\n");
 }
 
-static int migrate_now(PGconn *conn, int *latest)
+static int migrate_now(PGconn *conn, int up_to, int *latest)
 {
     char dir[4096];
     cs_resource_path("schema/warehouse", dir, sizeof dir);
     cs_migrate_result res;
     cs_diag d;
     cs_diag_clear(&d);
-    if (cs_wh_migrate(conn, dir, 0, &res, &d) != CS_OK)
+    if (cs_wh_migrate(conn, dir, up_to, &res, &d) != CS_OK)
         return cs_cli_fail(&d);
     if (res.applied)
         printf("applied %d migration%s; schema version %d\n", res.applied,
@@ -53,8 +55,10 @@ int cs_cmd_warehouse(int argc, char **argv)
 {
     const char *dir = "var/warehouse";
     const char *url = NULL;
+    int up_to = 0;
     static const struct option opts[] = {{"warehouse-dir", required_argument, NULL, 'd'},
                                          {"warehouse", required_argument, NULL, 'w'},
+                                         {"to", required_argument, NULL, 't'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     if (argc < 2) {
@@ -86,6 +90,15 @@ int cs_cmd_warehouse(int argc, char **argv)
             switch (ch) {
             case 'd': dir = optarg; break;
             case 'w': url = optarg; break;
+            case 't': {
+                char *end;
+                long v = strtol(optarg, &end, 10);
+                if (*end || v < 1 || v > 99999 || strcmp(action, "migrate") != 0)
+                    return cs_cli_usage_error("warehouse",
+                                              "--to takes a migration version, with migrate only");
+                up_to = (int)v;
+                break;
+            }
             case 'h': usage(stdout); return CS_EXIT_OK;
             default: return cs_cli_usage_error("warehouse", "unknown option");
             }
@@ -104,7 +117,7 @@ int cs_cmd_warehouse(int argc, char **argv)
             return cs_cli_fail(&d);
         if (note[0])
             fprintf(stderr, "cscdw: %s\n", note);
-        int rc = migrate_now(conn, NULL);
+        int rc = migrate_now(conn, up_to, NULL);
         PQfinish(conn);
         return rc;
     }
@@ -126,7 +139,7 @@ int cs_cmd_warehouse(int argc, char **argv)
         cs_wh_target t = {.local_dir = dir};
         if (cs_wh_connect(&t, &conn, NULL, 0, &d) != CS_OK)
             return cs_cli_fail(&d);
-        int rc = migrate_now(conn, NULL);
+        int rc = migrate_now(conn, 0, NULL);
         PQfinish(conn);
         return rc;
     }

@@ -115,3 +115,31 @@ cs_status cs_wh_exec(PGconn *c, const char *sql, cs_diag *d)
     PQclear(r);
     return CS_OK;
 }
+
+cs_status cs_wh_query(PGconn *c, const char *sql, PGresult **out, cs_diag *d)
+{
+    *out = PQexec(c, sql);
+    if (PQresultStatus(*out) == PGRES_TUPLES_OK)
+        return CS_OK;
+    char msg[1024];
+    clean_message(PQresultErrorMessage(*out), msg, sizeof msg);
+    PQclear(*out);
+    *out = NULL;
+    return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", msg);
+}
+
+cs_status cs_wh_query_value(PGconn *c, const char *sql, char *out, size_t n, cs_diag *d)
+{
+    PGresult *r;
+    cs_status st = cs_wh_query(c, sql, &r, d);
+    if (st != CS_OK)
+        return st;
+    if (PQntuples(r) != 1 || PQnfields(r) < 1) {
+        PQclear(r);
+        return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: expected one row from: %.200s",
+                           sql);
+    }
+    snprintf(out, n, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return CS_OK;
+}

@@ -32,4 +32,11 @@ cs_status cs_wh_connect(const cs_wh_target *t, PGconn **out, char *note, size_t 
 /* Run SQL that returns no rows; error with the server's message. */
 cs_status cs_wh_exec(PGconn *c, const char *sql, cs_diag *d);
 
+/* Run a query that returns rows; *out is the result (PQclear it), NULL on
+ * error. */
+cs_status cs_wh_query(PGconn *c, const char *sql, PGresult **out, cs_diag *d);
+
+/* The one value of a one-row query, as text ("" when NULL). */
+cs_status cs_wh_query_value(PGconn *c, const char *sql, char *out, size_t n, cs_diag *d);
+
 #endif

@@ -1,355 +1,434 @@
 #include "warehouse/facts.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "warehouse/conn.h"
 
-/* One fact table fed by one staged entity. `cols` are the fact's columns
- * after (la_key, key); `select` the matching expressions over s (the staged
- * row) with c (current child version), t (team) and w (worker) joined. */
+/* One fact table fed by one entity. `columns` lists the fact's columns after
+ * la_key, each as
+ *     name            the entity's field of that name
+ *     name=field      another field of the entity
+ *     name=@child     the current dim_child key of the row's person_id
+ *     name=@team      the dim_team key of team_id; @worker likewise
+ *     name=@district(field)      the postcode's outward part
+ *     name=@workdays(from,to)    working days between two date fields
+ *     name=@factors   the assessment's factor codes (text[])
+ * The first column is the fact's own key, from the entity's id. */
 typedef struct {
     const char *entity;
     const char *table;
-    const char *key;
-    const char *cols;
-    const char *select;
-    const char *joins;    /* extra joins, or NULL */
-} fact_map;
+    const char *columns;
+} fact_spec;
 
-static const fact_map facts[] = {
-    {"contact", "fact_contact", "contact_id", "child_key, person_id, contact_date, source, outcome",
-     "c.child_key, s.person_id, s.contact_date, s.source, s.outcome", NULL},
-    {"early_help", "fact_early_help", "episode_id",
-     "child_key, person_id, start_date, end_date, reason, end_reason, organisation, worker_key",
-     "c.child_key, s.person_id, s.start_date, s.end_date, s.reason, s.end_reason, s.organisation, "
-     "w.worker_key",
-     NULL},
-    {"referral", "fact_referral", "referral_id",
-     "child_key, person_id, referral_date, source, primary_need, nfa, closure_date, closure_reason, "
-     "team_key, worker_key",
-     "c.child_key, s.person_id, s.referral_date, s.source, s.primary_need, s.nfa, s.closure_date, "
-     "s.closure_reason, t.team_key, w.worker_key",
-     NULL},
-    {"assessment", "fact_assessment", "assessment_id",
-     "referral_id, child_key, person_id, start_date, authorised_date, working_days, child_seen, "
-     "outcome_nfa, factors, team_key, worker_key",
-     "s.referral_id, c.child_key, s.person_id, s.start_date, s.authorised_date, "
-     "da.working_day_number - ds.working_day_number, s.child_seen, s.outcome_nfa, "
-     "(SELECT array_agg(DISTINCT f.code ORDER BY f.code) FROM stg_assessment_factor f "
-     " WHERE f.assessment_id = s.id), t.team_key, w.worker_key",
-     "LEFT JOIN dim_date ds ON ds.date = s.start_date "
-     "LEFT JOIN dim_date da ON da.date = s.authorised_date"},
-    {"s47", "fact_s47", "s47_id",
-     "referral_id, child_key, person_id, start_date, end_date, icpc_not_required, icpc_target_date, "
-     "team_key, worker_key",
-     "s.referral_id, c.child_key, s.person_id, s.start_date, s.end_date, s.icpc_not_required, "
-     "s.icpc_target_date, t.team_key, w.worker_key",
-     NULL},
-    {"icpc", "fact_icpc", "icpc_id",
-     "referral_id, s47_id, cp_plan_id, child_key, person_id, target_date, conference_date, "
-     "transfer_in, outcome_cp, team_key, worker_key",
-     "s.referral_id, s.s47_id, s.cp_plan_id, c.child_key, s.person_id, s.target_date, "
-     "s.conference_date, s.transfer_in, s.outcome_cp, t.team_key, w.worker_key",
-     NULL},
-    {"cp_plan", "fact_cp_plan", "cp_plan_id",
-     "referral_id, child_key, person_id, start_date, end_date, initial_category, latest_category, "
-     "other_la, team_key, worker_key",
-     "s.referral_id, c.child_key, s.person_id, s.start_date, s.end_date, s.initial_category, "
-     "s.latest_category, s.other_la, t.team_key, w.worker_key",
-     NULL},
-    {"cp_review", "fact_cp_review", "review_id",
-     "cp_plan_id, child_key, person_id, due_date, review_date",
-     "s.cp_plan_id, c.child_key, s.person_id, s.due_date, s.review_date", NULL},
-    {"cin_plan", "fact_cin_plan", "cin_plan_id",
-     "referral_id, child_key, person_id, start_date, end_date, team_key, worker_key",
-     "s.referral_id, c.child_key, s.person_id, s.start_date, s.end_date, t.team_key, w.worker_key",
-     NULL},
-    {"visit", "fact_visit", "visit_id",
-     "kind, plan_id, child_key, person_id, visit_date, seen, seen_alone, bedroom_seen, worker_key",
-     "s.kind, s.plan_id, c.child_key, s.person_id, s.visit_date, s.seen, s.seen_alone, "
-     "s.bedroom_seen, w.worker_key",
-     NULL},
-    {"cla_period", "fact_cla_period", "period_id",
-     "child_key, person_id, start_date, end_date, primary_need, end_reason, permanence_plan",
-     "c.child_key, s.person_id, s.start_date, s.end_date, s.primary_need, s.end_reason, "
-     "s.permanence_plan",
-     NULL},
-    {"cla_placement", "fact_cla_placement", "placement_id",
-     "period_id, child_key, person_id, start_date, end_date, placement_type, provider, urn, "
-     "postcode_district, change_reason",
-     "s.period_id, c.child_key, s.person_id, s.start_date, s.end_date, s.placement_type, "
-     "s.provider, s.urn, postcode_district(s.postcode), s.change_reason",
-     NULL},
-    {"legal_status", "fact_legal_status", "legal_status_id",
-     "child_key, person_id, legal_status, start_date, end_date",
-     "c.child_key, s.person_id, s.legal_status, s.start_date, s.end_date", NULL},
-    {"cla_review", "fact_cla_review", "review_id",
-     "period_id, child_key, person_id, due_date, review_date, participation, cancelled",
-     "s.period_id, c.child_key, s.person_id, s.due_date, s.review_date, s.participation, "
-     "s.cancelled",
-     NULL},
-    {"health_check", "fact_health_check", "check_id",
-     "child_key, person_id, kind, check_date, status",
-     "c.child_key, s.person_id, s.kind, s.check_date, s.status", NULL},
-    {"missing_episode", "fact_missing_episode", "missing_id",
-     "child_key, person_id, kind, start_date, end_date, rhi_offered, rhi_accepted",
-     "c.child_key, s.person_id, s.kind, s.start_date, s.end_date, s.rhi_offered, s.rhi_accepted",
-     NULL},
-    {"care_leaver", "fact_care_leaver", "care_leaver_id",
-     "child_key, person_id, eligibility, in_touch, latest_contact_date, accommodation, "
-     "accommodation_suitable, activity, pathway_plan_review_date, team_key, worker_key",
-     "c.child_key, s.person_id, s.eligibility, s.in_touch, s.latest_contact_date, "
-     "s.accommodation, s.accommodation_suitable, s.activity, s.pathway_plan_review_date, "
-     "t.team_key, w.worker_key",
-     NULL},
-    {"permanence", "fact_adoption", "adoption_id",
-     "child_key, person_id, decision_date, placement_order_date, matched_date, placed_date, "
-     "ffa_placed_date, reversed_date, reversed_reason, order_date, order_type, adopted_by_carer, "
-     "number_of_adopters",
-     "c.child_key, s.person_id, s.decision_date, s.placement_order_date, s.matched_date, "
-     "s.placed_date, s.ffa_placed_date, s.reversed_date, s.reversed_reason, s.order_date, "
-     "s.order_type, s.adopted_by_carer, s.number_of_adopters",
-     NULL},
-    {"involvement", "fact_involvement", "involvement_id",
-     "child_key, person_id, worker_key, team_key, role, start_date, end_date, change_reason",
-     "c.child_key, s.person_id, w.worker_key, t.team_key, s.role, s.start_date, s.end_date, "
-     "s.change_reason",
-     NULL},
+static const fact_spec specs[] = {
+    {"contact", "fact_contact",
+     "contact_id=id child_key=@child person_id contact_date source outcome"},
+    {"early_help", "fact_early_help",
+     "episode_id=id child_key=@child person_id start_date end_date reason end_reason "
+     "organisation worker_key=@worker"},
+    {"referral", "fact_referral",
+     "referral_id=id child_key=@child person_id referral_date source primary_need nfa "
+     "closure_date closure_reason team_key=@team worker_key=@worker"},
+    {"assessment", "fact_assessment",
+     "assessment_id=id referral_id child_key=@child person_id start_date authorised_date "
+     "working_days=@workdays(start_date,authorised_date) child_seen outcome_nfa "
+     "factors=@factors team_key=@team worker_key=@worker"},
+    {"s47", "fact_s47",
+     "s47_id=id referral_id child_key=@child person_id start_date end_date icpc_not_required "
+     "icpc_target_date team_key=@team worker_key=@worker"},
+    {"icpc", "fact_icpc",
+     "icpc_id=id referral_id s47_id cp_plan_id child_key=@child person_id target_date "
+     "conference_date transfer_in outcome_cp team_key=@team worker_key=@worker"},
+    {"cp_plan", "fact_cp_plan",
+     "cp_plan_id=id referral_id child_key=@child person_id start_date end_date "
+     "initial_category latest_category other_la team_key=@team worker_key=@worker"},
+    {"cp_review", "fact_cp_review",
+     "review_id=id cp_plan_id child_key=@child person_id due_date review_date"},
+    {"cin_plan", "fact_cin_plan",
+     "cin_plan_id=id referral_id child_key=@child person_id start_date end_date "
+     "team_key=@team worker_key=@worker"},
+    {"visit", "fact_visit",
+     "visit_id=id kind plan_id child_key=@child person_id visit_date seen seen_alone "
+     "bedroom_seen worker_key=@worker"},
+    {"cla_period", "fact_cla_period",
+     "period_id=id child_key=@child person_id start_date end_date primary_need end_reason "
+     "permanence_plan"},
+    {"cla_placement", "fact_cla_placement",
+     "placement_id=id period_id child_key=@child person_id start_date end_date placement_type "
+     "provider urn postcode_district=@district(postcode) change_reason"},
+    {"legal_status", "fact_legal_status",
+     "legal_status_id=id child_key=@child person_id legal_status start_date end_date"},
+    {"cla_review", "fact_cla_review",
+     "review_id=id period_id child_key=@child person_id due_date review_date participation "
+     "cancelled"},
+    {"health_check", "fact_health_check",
+     "check_id=id child_key=@child person_id kind check_date status"},
+    {"missing_episode", "fact_missing_episode",
+     "missing_id=id child_key=@child person_id kind start_date end_date rhi_offered "
+     "rhi_accepted"},
+    {"care_leaver", "fact_care_leaver",
+     "care_leaver_id=id child_key=@child person_id eligibility in_touch latest_contact_date "
+     "accommodation accommodation_suitable activity pathway_plan_review_date team_key=@team "
+     "worker_key=@worker"},
+    {"permanence", "fact_adoption",
+     "adoption_id=id child_key=@child person_id decision_date placement_order_date "
+     "matched_date placed_date ffa_placed_date reversed_date reversed_reason order_date "
+     "order_type adopted_by_carer number_of_adopters"},
+    {"involvement", "fact_involvement",
+     "involvement_id=id child_key=@child person_id worker_key=@worker team_key=@team role "
+     "start_date end_date change_reason"},
 };
 
-/* "a, b, c" -> "EXCLUDED.a, EXCLUDED.b, EXCLUDED.c" and "T.a, T.b, T.c" */
-static void prefixed(const char *cols, const char *prefix, char *out, size_t n)
+#define NSPECS (sizeof specs / sizeof specs[0])
+#define MAX_COLS 24
+
+typedef enum { COL_FIELD, COL_CHILD, COL_TEAM, COL_WORKER, COL_DISTRICT, COL_WORKDAYS,
+               COL_FACTORS } col_kind;
+
+typedef struct {
+    char name[48];
+    col_kind kind;
+    const cs_field_desc *f, *g;   /* the field(s) the value comes from */
+} fact_col;
+
+typedef struct {
+    const fact_spec *spec;
+    const cs_entity_desc *ed;
+    fact_col cols[MAX_COLS];
+    size_t ncols;
+    char collist[1024];           /* "(la_key, contact_id, ...)" */
+} fact_plan;
+
+int cs_wh_entity_used(cs_entity_id e)
 {
-    size_t k = 0;
-    const char *p = cols;
-    out[0] = '\0';
-    while (*p && k < n) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        while (len && p[len - 1] == ' ')
-            len--;
-        k += (size_t)snprintf(out + k, n - k, "%s%s.%.*s", k ? ", " : "", prefix, (int)len, p);
-        if (!end)
+    switch (e) {
+    case CS_E_person:
+    case CS_E_disability:
+    case CS_E_team:
+    case CS_E_worker:
+    case CS_E_assessment_factor: return 1;
+    default: break;
+    }
+    for (size_t i = 0; i < NSPECS; i++)
+        if (strcmp(specs[i].entity, cs_entities[e].name) == 0)
+            return 1;
+    return 0;
+}
+
+static cs_status plan_error(const fact_spec *s, const char *tok, cs_diag *d)
+{
+    return cs_diag_set(d, CS_ERR_INTERNAL, NULL, 0, 0,
+                       "warehouse: fact %s: column '%s' names nothing in entity %s", s->table,
+                       tok, s->entity);
+}
+
+static const cs_field_desc *field_or_null(const cs_entity_desc *ed, const char *name, size_t n)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*s", (int)n, name);
+    return cs_entity_field(ed, buf);
+}
+
+/* Parse a spec's column list against its entity. */
+static cs_status plan_fact(const fact_spec *s, fact_plan *p, cs_diag *d)
+{
+    memset(p, 0, sizeof *p);
+    p->spec = s;
+    p->ed = cs_entity_find(s->entity);
+    if (!p->ed)
+        return plan_error(s, s->entity, d);
+    size_t k = (size_t)snprintf(p->collist, sizeof p->collist, "(la_key");
+    const char *q = s->columns;
+    while (*q) {
+        while (*q == ' ')
+            q++;
+        size_t len = strcspn(q, " ");
+        if (!len)
             break;
-        p = end + 1;
-        while (*p == ' ')
-            p++;
-    }
-}
-
-static int entity_has_field(const char *entity, const char *field)
-{
-    const cs_entity_desc *e = cs_entity_find(entity);
-    return e && cs_entity_field(e, field);
-}
-
-static cs_status merge_fact(PGconn *c, long long la, const fact_map *f, cs_diag *d)
-{
-    char excluded[2048], current[2048];
-    prefixed(f->cols, "EXCLUDED", excluded, sizeof excluded);
-    prefixed(f->cols, f->table, current, sizeof current);
-    char joins[1024];
-    snprintf(joins, sizeof joins,
-             "LEFT JOIN dim_child c ON c.la_key = %lld AND c.person_id = s.person_id AND c.is_current "
-             "%s %s %s",
-             la,
-             entity_has_field(f->entity, "team_id")
-                 ? "LEFT JOIN dim_team t ON t.la_key = s_la AND t.team_id = s.team_id"
-                 : "",
-             entity_has_field(f->entity, "worker_id")
-                 ? "LEFT JOIN dim_worker w ON w.la_key = s_la AND w.worker_id = s.worker_id"
-                 : "",
-             f->joins ? f->joins : "");
-    /* s_la is a placeholder for the LA key inside the joins */
-    char joins2[1200];
-    size_t k = 0;
-    for (const char *p = joins; *p && k + 24 < sizeof joins2;) {
-        if (strncmp(p, "s_la", 4) == 0) {
-            k += (size_t)snprintf(joins2 + k, sizeof joins2 - k, "%lld", la);
-            p += 4;
+        if (p->ncols == MAX_COLS)
+            return plan_error(s, q, d);
+        char tok[128];
+        snprintf(tok, sizeof tok, "%.*s", (int)len, q);
+        q += len;
+        fact_col *c = &p->cols[p->ncols++];
+        char *eq = strchr(tok, '=');
+        const char *src = eq ? eq + 1 : tok;
+        if (eq)
+            *eq = '\0';
+        snprintf(c->name, sizeof c->name, "%s", tok);
+        const char *person = "person_id";
+        if (strcmp(src, "@child") == 0) {
+            c->kind = COL_CHILD;
+            c->f = cs_entity_field(p->ed, person);
+        } else if (strcmp(src, "@team") == 0) {
+            c->kind = COL_TEAM;
+            c->f = cs_entity_field(p->ed, "team_id");
+        } else if (strcmp(src, "@worker") == 0) {
+            c->kind = COL_WORKER;
+            c->f = cs_entity_field(p->ed, "worker_id");
+        } else if (strcmp(src, "@factors") == 0) {
+            c->kind = COL_FACTORS;
+            c->f = &p->ed->fields[0];
+        } else if (strncmp(src, "@district(", 10) == 0) {
+            c->kind = COL_DISTRICT;
+            c->f = field_or_null(p->ed, src + 10, strcspn(src + 10, ")"));
+        } else if (strncmp(src, "@workdays(", 10) == 0) {
+            c->kind = COL_WORKDAYS;
+            const char *a = src + 10, *b = strchr(a, ',');
+            c->f = b ? field_or_null(p->ed, a, (size_t)(b - a)) : NULL;
+            c->g = b ? field_or_null(p->ed, b + 1, strcspn(b + 1, ")")) : NULL;
+            if (!c->g || c->f->type != CS_FT_DATE || c->g->type != CS_FT_DATE)
+                return plan_error(s, src, d);
         } else {
-            joins2[k++] = *p++;
+            c->kind = COL_FIELD;
+            c->f = cs_entity_field(p->ed, src);
         }
+        if (!c->f)
+            return plan_error(s, src, d);
+        k += (size_t)snprintf(p->collist + k, sizeof p->collist - k, ", %s", c->name);
     }
-    joins2[k] = '\0';
-    char sql[8192];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO %s (la_key, %s, %s) "
-             "SELECT DISTINCT ON (s.id) %lld, s.id, %s FROM stg_%s s %s "
-             "WHERE s.id IS NOT NULL ORDER BY s.id "
-             "ON CONFLICT (la_key, %s) DO UPDATE SET (%s) = ROW(%s) "
-             "WHERE (%s) IS DISTINCT FROM (%s)",
-             f->table, f->key, f->cols, la, f->select, f->entity, joins2, f->key, f->cols, excluded,
-             current, excluded);
-    cs_status st = cs_wh_exec(c, sql, d);
-    if (st != CS_OK)
-        return st;
-    /* rows of this LA no longer in the extract leave the snapshot */
-    snprintf(sql, sizeof sql,
-             "DELETE FROM %s f WHERE f.la_key = %lld AND NOT EXISTS "
-             "(SELECT 1 FROM stg_%s s WHERE s.id = f.%s)",
-             f->table, la, f->entity, f->key);
+    if (k < sizeof p->collist)
+        snprintf(p->collist + k, sizeof p->collist - k, ")");
+    return CS_OK;
+}
+
+static const char *str_field(const void *row, const cs_field_desc *f)
+{
+    return *(const char *const *)((const unsigned char *)row + f->offset);
+}
+
+static void put_key(cs_copy *o, long long key)
+{
+    if (key)
+        cs_copy_int(o, key);
+    else
+        cs_copy_null(o);
+}
+
+static void put_field(cs_copy *o, const void *row, const cs_field_desc *f)
+{
+    const unsigned char *p = (const unsigned char *)row + f->offset;
+    switch (f->type) {
+    case CS_FT_ID:
+    case CS_FT_STR:
+    case CS_FT_CODE: cs_copy_text(o, *(const char *const *)p); break;
+    case CS_FT_DATE: cs_copy_date(o, *(const cs_date *)p); break;
+    case CS_FT_INT: {
+        int32_t v = *(const int32_t *)p;
+        if (v == CS_INT_NONE)
+            cs_copy_null(o);
+        else
+            cs_copy_int(o, v);
+        break;
+    }
+    case CS_FT_BOOL: {
+        int8_t v = *(const int8_t *)p;
+        if (v == CS_BOOL_NONE)
+            cs_copy_null(o);
+        else
+            cs_copy_put(o, v ? "t" : "f", 1);
+        break;
+    }
+    }
+}
+
+void cs_wh_copy_field(cs_copy *o, const void *row, const cs_field_desc *f)
+{
+    put_field(o, row, f);
+}
+
+const char *cs_wh_fact_table(size_t i)
+{
+    return i < NSPECS ? specs[i].table : NULL;
+}
+
+static void put_col(cs_copy *o, const void *row, const fact_col *c, const cs_wh_keys *k)
+{
+    switch (c->kind) {
+    case COL_FIELD: put_field(o, row, c->f); break;
+    case COL_CHILD: put_key(o, cs_keymap_get(&k->child, str_field(row, c->f))); break;
+    case COL_TEAM: put_key(o, cs_keymap_get(&k->team, str_field(row, c->f))); break;
+    case COL_WORKER: put_key(o, cs_keymap_get(&k->worker, str_field(row, c->f))); break;
+    case COL_DISTRICT: {
+        char pd[64];
+        if (cs_postcode_district(str_field(row, c->f), pd, sizeof pd))
+            cs_copy_text(o, pd);
+        else
+            cs_copy_null(o);
+        break;
+    }
+    case COL_WORKDAYS: {
+        const unsigned char *r = row;
+        cs_date a = *(const cs_date *)(r + c->f->offset), b = *(const cs_date *)(r + c->g->offset);
+        if (a == CS_DATE_NONE || b == CS_DATE_NONE)
+            cs_copy_null(o);
+        else
+            cs_copy_int(o, cs_calendar_working_days_between(k->cal, a, b));
+        break;
+    }
+    case COL_FACTORS: {
+        const char *lit = cs_wh_keys_factor_literal(k, str_field(row, c->f));
+        if (lit)
+            cs_copy_text(o, lit);
+        else
+            cs_copy_null(o);
+        break;
+    }
+    }
+}
+
+/* ---- the per-LA partitions ---------------------------------------------- */
+
+static cs_status exec_fmt(PGconn *c, cs_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static cs_status exec_fmt(PGconn *c, cs_diag *d, const char *fmt, ...)
+{
+    char sql[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
     return cs_wh_exec(c, sql, d);
 }
 
-static cs_status run_all(PGconn *c, const char *const *sqls, size_t n, cs_diag *d)
+/* The parent's secondary (non-key) indexes, rebuilt on a new partition
+ * before it is attached so that ATTACH adopts them instead of building them
+ * under a lock. */
+static cs_status build_indexes(PGconn *c, const char *parent, const char *part, cs_diag *d)
 {
-    for (size_t i = 0; i < n; i++) {
-        cs_status st = cs_wh_exec(c, sqls[i], d);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+             "WHERE i.indrelid = '%s'::regclass AND NOT i.indisprimary ORDER BY i.indexrelid",
+             parent);
+    PGresult *r;
+    cs_status st = cs_wh_query(c, sql, &r, d);
+    for (int i = 0; r && st == CS_OK && i < PQntuples(r); i++) {
+        const char *def = PQgetvalue(r, i, 0);   /* CREATE [UNIQUE] INDEX n ON ONLY t USING ... */
+        const char *using = strstr(def, " USING ");
+        if (!using)
+            continue;
+        st = exec_fmt(c, d, "CREATE %sINDEX ON %s%s", strncmp(def, "CREATE UNIQUE", 13) == 0
+                                                          ? "UNIQUE "
+                                                          : "",
+                      part, using);
+    }
+    PQclear(r);
+    return st;
+}
+
+typedef struct {
+    const char *id;
+    size_t row;
+} id_row;
+
+static int by_id_then_row(const void *a, const void *b)
+{
+    const id_row *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* The table's rows that have an id, in id order (file order among repeats).
+ * Sent in this order, the new partition's heap is already in key order, so
+ * building its primary key finds its input sorted. */
+static id_row *rows_by_id(const cs_table *t, const cs_entity_desc *ed, size_t *n)
+{
+    id_row *v = cs_xmalloc((t->count ? t->count : 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < t->count; i++) {
+        const char *id = str_field(t->rows + i * ed->size, &ed->fields[0]);
+        if (id && *id)
+            v[k++] = (id_row){id, i};
+    }
+    qsort(v, k, sizeof *v, by_id_then_row);
+    *n = k;
+    return v;
+}
+
+cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh_keys *k,
+                           uint64_t *rows, cs_diag *d)
+{
+    long long la = k->la_key;
+    for (size_t s = 0; s < NSPECS; s++) {
+        fact_plan p;
+        cs_status st = plan_fact(&specs[s], &p, d);
+        if (st != CS_OK)
+            return st;
+        char part[128];
+        snprintf(part, sizeof part, "%s_la%lld_new", specs[s].table, la);
+        /* a plain table created in this transaction: COPY writes it without
+         * WAL (wal_level minimal) and FREEZE spares later hint-bit writes */
+        st = exec_fmt(c, d,
+                      "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS, CHECK (la_key = %lld))",
+                      part, specs[s].table, la);
+        if (st == CS_OK)
+            st = cs_copy_begin(o, part, p.collist, "FREEZE", d);
+        if (st != CS_OK)
+            return st;
+        const cs_table *t = &m->tables[p.ed->id];
+        size_t n = 0;
+        id_row *order = rows_by_id(t, p.ed, &n);
+        char la_text[24];
+        int la_n = snprintf(la_text, sizeof la_text, "%lld", la);
+        for (size_t i = 0; i < n; i++) {
+            if (i && strcmp(order[i].id, order[i - 1].id) == 0)
+                continue;   /* a repeated id: the first in file order is kept */
+            const void *row = t->rows + order[i].row * p.ed->size;
+            cs_copy_put(o, la_text, (size_t)la_n);
+            for (size_t j = 0; j < p.ncols; j++) {
+                cs_copy_sep(o);
+                put_col(o, row, &p.cols[j], k);
+            }
+            cs_copy_eol(o);
+            (*rows)++;
+        }
+        free(order);
+        st = cs_copy_end(o, part, d);
+        if (st == CS_OK)
+            st = exec_fmt(c, d, "ALTER TABLE %s ADD PRIMARY KEY (la_key, %s)", part, p.cols[0].name);
+        if (st == CS_OK)   /* statistics: autovacuum analyses the partition after COMMIT */
+            st = build_indexes(c, specs[s].table, part, d);
         if (st != CS_OK)
             return st;
     }
     return CS_OK;
 }
 
-cs_status cs_wh_merge_facts(PGconn *c, long long la, long long run_id, const cs_load_meta *meta,
-                            cs_diag *d)
+cs_status cs_wh_swap_facts(PGconn *c, long long la, cs_diag *d)
 {
-    char sql[8192];
-    char ref[11];
-    const char *valid_from = meta->reference_date == CS_DATE_NONE
-                                 ? "current_date"
-                                 : cs_date_iso(meta->reference_date, ref);
-    char vf[32];
-    if (meta->reference_date == CS_DATE_NONE)
-        snprintf(vf, sizeof vf, "current_date");
-    else
-        snprintf(vf, sizeof vf, "date '%s'", valid_from);
-
-    /* the bank-holiday calendar, mirrored only where it differs */
-    if (meta->calendar) {
-        static const char *const cal[] = {
-            "UPDATE dim_date d SET is_bank_holiday = (b.date IS NOT NULL), bank_holiday_name = b.name, "
-            "is_working_day = (NOT d.is_weekend AND b.date IS NULL) "
-            "FROM dim_date d2 LEFT JOIN stg_bank_holiday b ON b.date = d2.date "
-            "WHERE d.date = d2.date AND d.date BETWEEN (SELECT min(date) FROM stg_bank_holiday) "
-            "AND (SELECT max(date) FROM stg_bank_holiday) "
-            "AND (d.is_bank_holiday, d.bank_holiday_name) IS DISTINCT FROM (b.date IS NOT NULL, b.name)",
-            "UPDATE dim_date d SET working_day_number = x.n FROM (SELECT date, "
-            "sum(is_working_day::int) OVER (ORDER BY date) AS n FROM dim_date) x "
-            "WHERE d.date = x.date AND d.working_day_number IS DISTINCT FROM x.n",
-        };
-        cs_status st = run_all(c, cal, 2, d);
+    for (size_t s = 0; s < NSPECS; s++) {
+        const char *t = specs[s].table;
+        /* the LA's current partition, whatever it is called */
+        char sql[1024];
+        snprintf(sql, sizeof sql,
+                 "SELECT c.oid::regclass FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                 "WHERE i.inhparent = '%s'::regclass "
+                 "AND pg_get_expr(c.relpartbound, c.oid) = 'FOR VALUES IN (%lld)'",
+                 t, la);
+        PGresult *r;
+        cs_status st = cs_wh_query(c, sql, &r, d);
+        if (st != CS_OK)
+            return st;
+        if (PQntuples(r) == 1) {
+            char old[256];
+            snprintf(old, sizeof old, "%s", PQgetvalue(r, 0, 0));
+            st = exec_fmt(c, d, "ALTER TABLE %s DETACH PARTITION %s", t, old);
+            if (st == CS_OK)
+                st = exec_fmt(c, d, "DROP TABLE %s", old);
+        }
+        PQclear(r);
+        if (st == CS_OK)
+            st = exec_fmt(c, d, "ALTER TABLE %s ATTACH PARTITION %s_la%lld_new FOR VALUES IN (%lld)",
+                          t, t, la, la);
+        if (st == CS_OK)
+            st = exec_fmt(c, d, "ALTER TABLE %s_la%lld_new RENAME TO %s_la%lld", t, la, t, la);
         if (st != CS_OK)
             return st;
     }
-
-    /* teams, then parents; workers */
-    snprintf(sql, sizeof sql,
-             "INSERT INTO dim_team (la_key, team_id, name, parent_team_id) "
-             "SELECT DISTINCT ON (s.id) %lld, s.id, s.name, s.parent_id FROM stg_team s "
-             "WHERE s.id IS NOT NULL ORDER BY s.id "
-             "ON CONFLICT (la_key, team_id) DO UPDATE SET (name, parent_team_id) = "
-             "ROW(EXCLUDED.name, EXCLUDED.parent_team_id) WHERE (dim_team.name, "
-             "dim_team.parent_team_id) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.parent_team_id)",
-             la);
-    cs_status st = cs_wh_exec(c, sql, d);
-    if (st != CS_OK)
-        return st;
-    snprintf(sql, sizeof sql,
-             "UPDATE dim_team t SET parent_team_key = p.team_key FROM dim_team p "
-             "WHERE t.la_key = %lld AND p.la_key = t.la_key AND p.team_id = t.parent_team_id "
-             "AND t.parent_team_key IS DISTINCT FROM p.team_key",
-             la);
-    if ((st = cs_wh_exec(c, sql, d)) != CS_OK)
-        return st;
-    snprintf(sql, sizeof sql,
-             "INSERT INTO dim_worker (la_key, worker_id, name, team_key, role, registration_no, agency) "
-             "SELECT DISTINCT ON (s.id) %lld, s.id, s.name, t.team_key, s.role, s.registration_no, "
-             "s.agency FROM stg_worker s LEFT JOIN dim_team t ON t.la_key = %lld AND t.team_id = s.team_id "
-             "WHERE s.id IS NOT NULL ORDER BY s.id "
-             "ON CONFLICT (la_key, worker_id) DO UPDATE SET (name, team_key, role, registration_no, "
-             "agency) = ROW(EXCLUDED.name, EXCLUDED.team_key, EXCLUDED.role, EXCLUDED.registration_no, "
-             "EXCLUDED.agency) WHERE (dim_worker.name, dim_worker.team_key, dim_worker.role, "
-             "dim_worker.registration_no, dim_worker.agency) IS DISTINCT FROM (EXCLUDED.name, "
-             "EXCLUDED.team_key, EXCLUDED.role, EXCLUDED.registration_no, EXCLUDED.agency)",
-             la, la);
-    if ((st = cs_wh_exec(c, sql, d)) != CS_OK)
-        return st;
-
-    /* children: slowly changing on sex, ethnicity, disability status, UPN */
-    if ((st = cs_wh_exec(c,
-                         "CREATE TEMP TABLE stg_child ON COMMIT DROP AS "
-                         "SELECT DISTINCT ON (p.id) p.*, "
-                         "(SELECT CASE WHEN count(*) = 0 THEN NULL "
-                         "             ELSE bool_or(upper(x.code) <> 'NONE') END "
-                         "   FROM stg_disability x WHERE x.person_id = p.id) AS disabled "
-                         "FROM stg_person p WHERE p.id IS NOT NULL ORDER BY p.id",
-                         d)) != CS_OK)
-        return st;
-    snprintf(sql, sizeof sql,
-             "UPDATE dim_child c SET valid_to = %s, is_current = false FROM stg_child s "
-             "WHERE c.la_key = %lld AND c.is_current AND c.person_id = s.id "
-             "AND (c.sex, c.ethnicity, c.disabled, c.upn) IS DISTINCT FROM "
-             "(s.sex, s.ethnicity, s.disabled, s.upn)",
-             vf, la);
-    if ((st = cs_wh_exec(c, sql, d)) != CS_OK)
-        return st;
-    snprintf(sql, sizeof sql,
-             "INSERT INTO dim_child (la_key, person_id, valid_from, valid_to, is_current, sex, "
-             "ethnicity, disabled, upn, upn_unknown, birth_date, expected_birth_date, death_date, "
-             "postcode_district) "
-             "SELECT %lld, s.id, CASE WHEN EXISTS (SELECT 1 FROM dim_child o WHERE o.la_key = %lld "
-             "AND o.person_id = s.id) THEN %s ELSE coalesce(s.birth_date, s.expected_birth_date, %s) END, "
-             "NULL, true, s.sex, s.ethnicity, s.disabled, s.upn, s.upn_unknown, s.birth_date, "
-             "s.expected_birth_date, s.death_date, postcode_district(s.postcode) FROM stg_child s "
-             "WHERE NOT EXISTS (SELECT 1 FROM dim_child c WHERE c.la_key = %lld AND c.person_id = s.id "
-             "AND c.is_current)",
-             la, la, vf, vf, la);
-    if ((st = cs_wh_exec(c, sql, d)) != CS_OK)
-        return st;
-    snprintf(sql, sizeof sql,
-             "UPDATE dim_child c SET (upn_unknown, birth_date, expected_birth_date, death_date, "
-             "postcode_district) = ROW(s.upn_unknown, s.birth_date, s.expected_birth_date, "
-             "s.death_date, postcode_district(s.postcode)) FROM stg_child s "
-             "WHERE c.la_key = %lld AND c.is_current AND c.person_id = s.id "
-             "AND (c.upn_unknown, c.birth_date, c.expected_birth_date, c.death_date, "
-             "c.postcode_district) IS DISTINCT FROM (s.upn_unknown, s.birth_date, "
-             "s.expected_birth_date, s.death_date, postcode_district(s.postcode))",
-             la);
-    if ((st = cs_wh_exec(c, sql, d)) != CS_OK)
-        return st;
-
-    /* index the staged keys the merges join on */
-    static const char *const idx[] = {
-        "CREATE INDEX ON stg_assessment_factor (assessment_id)",
-        "ANALYZE stg_person",
-    };
-    if ((st = run_all(c, idx, 2, d)) != CS_OK)
-        return st;
-
-    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
-        if ((st = merge_fact(c, la, &facts[i], d)) != CS_OK)
-            return st;
-
-    /* rules seen in this run, then its exceptions */
-    if ((st = cs_wh_exec(c,
-                         "INSERT INTO dim_rule (return_name, year, code, severity, message) "
-                         "SELECT DISTINCT ON (return_name, year, rule) return_name, "
-                         "coalesce(nullif(year, ''), 'all'), rule, severity, message "
-                         "FROM stg_exception ORDER BY return_name, year, rule, seq "
-                         "ON CONFLICT (return_name, year, code) DO UPDATE SET (severity, message) = "
-                         "ROW(EXCLUDED.severity, EXCLUDED.message) WHERE (dim_rule.severity, "
-                         "dim_rule.message) IS DISTINCT FROM (EXCLUDED.severity, EXCLUDED.message)",
-                         d)) != CS_OK)
-        return st;
-    snprintf(sql, sizeof sql,
-             "INSERT INTO fact_exception (run_id, seq, la_key, rule_key, child_key, person_id, "
-             "team_key, worker_key, severity, record_path, fields, field_values, message, "
-             "source_system, source_id, source_file, source_line, fingerprint) "
-             "SELECT %lld, s.seq, %lld, r.rule_key, c.child_key, nullif(s.child_id, ''), t.team_key, "
-             "w.worker_key, s.severity, s.record, s.fields, s.vals, s.message, s.source_system, "
-             "s.source_id, s.source_file, s.source_line, "
-             "md5(concat_ws('|', s.return_name, s.rule, s.child_id, s.record, s.fields, "
-             "CASE WHEN s.child_id = '' THEN s.source_file END, "
-             "CASE WHEN s.child_id = '' THEN s.source_line::text END)) "
-             "FROM stg_exception s "
-             "JOIN dim_rule r ON r.return_name = s.return_name AND r.year = "
-             "coalesce(nullif(s.year, ''), 'all') AND r.code = s.rule "
-             "LEFT JOIN dim_child c ON c.la_key = %lld AND c.person_id = s.child_id AND c.is_current "
-             "LEFT JOIN dim_team t ON t.la_key = %lld AND t.team_id = nullif(s.team_id, '') "
-             "LEFT JOIN dim_worker w ON w.la_key = %lld AND w.worker_id = nullif(s.worker_id, '')",
-             run_id, la, la, la, la);
-    return cs_wh_exec(c, sql, d);
+    return CS_OK;
 }

@@ -1,15 +1,37 @@
-/* The SQL that turns staged rows (stg_<entity>, stg_exception,
- * stg_bank_holiday) into dimensions and facts, inside the load's
- * transaction. Internal to the warehouse module. */
+/* Facts: each fact table is partitioned by LA. A load writes the LA's rows,
+ * with their dimension keys already looked up, by COPY into a new table
+ * created in the load's transaction, indexes it, and at the end swaps it in
+ * for the LA's previous partition. So a reload replaces the LA's snapshot
+ * whole, other LAs are untouched, and nothing is visible before COMMIT.
+ * Internal to the warehouse module. */
 #ifndef CS_WAREHOUSE_FACTS_H
 #define CS_WAREHOUSE_FACTS_H
 
 #include <libpq-fe.h>
+#include <stdint.h>
 
+#include "model/model.h"
 #include "util/diag.h"
-#include "warehouse/load.h"
+#include "warehouse/copy.h"
+#include "warehouse/resolve.h"
 
-cs_status cs_wh_merge_facts(PGconn *c, long long la_key, long long run_id,
-                            const cs_load_meta *meta, cs_diag *d);
+/* Entities the warehouse keeps (the others are not sent). */
+int cs_wh_entity_used(cs_entity_id e);
+
+/* The i-th fact table the loader fills, or NULL past the last. */
+const char *cs_wh_fact_table(size_t i);
+
+/* One field as COPY text (\N when absent). */
+void cs_wh_copy_field(cs_copy *o, const void *row, const cs_field_desc *f);
+
+/* COPY every fact into <fact>_la<key>_new, primary key and indexes built
+ * after the rows are in. rows counts the rows sent. */
+cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh_keys *k,
+                           uint64_t *rows, cs_diag *d);
+
+/* Detach and drop the LA's old partitions, attach the new ones. Quick
+ * (catalogue changes only); done last, just before COMMIT, because detaching
+ * locks the fact table against readers until then. */
+cs_status cs_wh_swap_facts(PGconn *c, long long la_key, cs_diag *d);
 
 #endif

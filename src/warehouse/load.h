@@ -1,10 +1,15 @@
 /* Loading a run into the warehouse: the canonical model's records, the
- * exceptions, and the run's metadata, in ONE transaction. Every entity is
- * COPYed (text format, values already typed) into a temporary staging table
- * shaped from the model's descriptors, then merged into the facts and
- * dimensions with SQL keyed on the case system's ids: identical reloads change
- * nothing but the run history; a newer extract replaces the LA's snapshot.
- * A failed or killed load leaves the warehouse exactly as it was. */
+ * exceptions, and the run's metadata, in ONE transaction (COMMIT or nothing:
+ * a failed or killed load leaves the warehouse exactly as it was).
+ *
+ * Every value was typed by extract, so COPY (text format) cannot stop on a
+ * row; text is escaped and anything not UTF-8 replaced. Dimensions are staged
+ * by COPY into temporary tables and merged in SQL keyed on the case system's
+ * ids (children slowly changing); their keys are read back, and the facts
+ * go by COPY, keys included, into new per-LA partitions that replace the LA's
+ * old ones at the end. So an identical reload changes nothing but the run
+ * history (meta_run, fact_exception) and a newer extract replaces the LA's
+ * snapshot. Repeated ids are loaded once (the first in file order). */
 #ifndef CS_WAREHOUSE_LOAD_H
 #define CS_WAREHOUSE_LOAD_H
 
@@ -39,11 +44,13 @@ typedef struct {
 } cs_load_meta;
 
 typedef struct {
-    uint64_t rows_staged;
+    uint64_t rows_staged;         /* rows sent by COPY */
     uint64_t bytes_copied;
     uint64_t exceptions;
     long long run_id;             /* meta_run.run_id */
-    double seconds_copy, seconds_merge;
+    double seconds_dims;          /* dimensions merged, keys read back */
+    double seconds_copy;          /* facts and exceptions COPYed and indexed */
+    double seconds_swap;          /* partitions swapped, run closed (COMMIT not included) */
 } cs_load_stats;
 
 cs_status cs_wh_load(PGconn *c, const cs_model *m, const cs_exception_list *exc,

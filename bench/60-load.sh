@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Warehouse load throughput, side by side in one run:
+#   raw    psql \copy of the exact COPY streams cscdw load sends (dumped with
+#          CSCDW_LOAD_DUMP) into plain tables of the same columns, no indexes,
+#          in a fresh local cluster;
+#   load   the load stage of `cscdw load` (connect, checks, dimension merges,
+#          COPY of facts and exceptions, index builds, partition swap,
+#          COMMIT) of the same rows into a fresh local warehouse.
+# Each is run twice, alternating, best of two. Target: load >= 70% of raw.
+# Then a 1,000,000-child synthetic LA, extracted, validated and loaded by one
+# `cscdw load` into a fresh warehouse, per stage. Target: under 120 s.
+# Clusters run with the shipped settings (fsync on). Sizes: LOAD_BENCH_CHILDREN
+# (default 200000) and LOAD_BENCH_BIG (default 1000000; 0 skips).
+set -euo pipefail
+BENCH_DIR=${BENCH_DIR:-/tmp/cscdw-bench}
+N=${LOAD_BENCH_CHILDREN:-200000}
+BIG=${LOAD_BENCH_BIG:-1000000}
+command -v psql >/dev/null || { echo "60-load: psql missing (make deps)"; exit 0; }
+root="$BENCH_DIR/load"
+mkdir -p "$root"
+chmod 755 "$BENCH_DIR" "$root"   # the cluster's own user must reach it when we are root
+clusters=()
+cleanup() {
+    for w in "${clusters[@]}"; do "$CSCDW" warehouse stop --warehouse-dir "$w" >/dev/null 2>&1 || true; done
+    for w in "${clusters[@]}"; do rm -rf "$w"; done
+}
+trap cleanup EXIT
+now() { date +%s.%N; }
+fresh() {   # fresh cluster folder name; created by the command that uses it
+    local w="$root/wh-$1"
+    "$CSCDW" warehouse stop --warehouse-dir "$w" >/dev/null 2>&1 || true
+    rm -rf "$w"
+    clusters+=("$w")
+    echo "$w"
+}
+synth() {   # children -> input folder (kept between runs)
+    local in="$root/ssd-$1"
+    if [ ! -s "$in/manifest.tsv" ]; then
+        rm -rf "$in"
+        "$CSCDW" synth --system ssd --children "$1" --seed 60 --out "$in" > /dev/null
+    fi
+    echo "$in"
+}
+load_cmd() { "$CSCDW" load --profile etl/sources/ssd.yaml --input "$1" --la 960 --year 2025-26 \
+    --warehouse-dir "$2"; }
+stage_secs() { sed -n "s/^  time .* $1 \([0-9.]*\)s.*/\1/p" "$2"; }
+
+in=$(synth "$N")
+dump="$root/dump-$N"
+rm -rf "$dump"; mkdir -p "$dump"; chmod 755 "$dump"
+w=$(fresh dump)
+CSCDW_LOAD_DUMP="$dump" load_cmd "$in" "$w" > "$root/dump.out" 2>&1 ||
+    { cat "$root/dump.out"; exit 1; }
+rows=$(cat "$dump"/*.copy | wc -l)
+mb=$(du -cm "$dump"/*.copy | tail -1 | cut -f1)
+chmod 644 "$dump"/*
+# the raw side's script: plain tables of the same columns, then \copy each stream
+{
+    echo "SET client_min_messages = warning;"
+    sed 's/^CREATE TABLE \([a-z0-9_]*\)/CREATE TABLE raw_\1/' "$dump/tables.sql"
+    for f in "$dump"/*.copy; do
+        t=$(basename "$f" .copy)
+        echo "\\copy raw_$t from '$f'"
+    done
+} > "$root/raw.sql"
+
+best_raw="" best_load=""
+for round in 1 2; do
+    w=$(fresh "raw$round")
+    "$CSCDW" warehouse init --warehouse-dir "$w" > /dev/null 2>&1
+    t0=$(now)
+    "$CSCDW" warehouse psql --warehouse-dir "$w" -q -v ON_ERROR_STOP=1 -f "$root/raw.sql" > /dev/null
+    t=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
+    "$CSCDW" warehouse stop --warehouse-dir "$w" > /dev/null 2>&1
+    [ -z "$best_raw" ] || awk -v a="$t" -v b="$best_raw" 'BEGIN { exit !(a < b) }' && best_raw=$t
+
+    w=$(fresh "load$round")
+    "$CSCDW" warehouse init --warehouse-dir "$w" > /dev/null 2>&1
+    load_cmd "$in" "$w" > "$root/load.out" 2>&1 || { cat "$root/load.out"; exit 1; }
+    t=$(stage_secs load "$root/load.out")
+    "$CSCDW" warehouse stop --warehouse-dir "$w" > /dev/null 2>&1
+    [ -z "$best_load" ] || awk -v a="$t" -v b="$best_load" 'BEGIN { exit !(a < b) }' && best_load=$t
+done
+awk -v n="$rows" -v mb="$mb" -v r="$best_raw" -v l="$best_load" -v c="$N" 'BEGIN {
+    printf "load     %d children: %d rows, %d MB of COPY text\n", c, n, mb
+    printf "load     raw psql \\copy  %6.2f s  %8.0f rows/s\n", r, n / r
+    printf "load     cscdw load     %6.2f s  %8.0f rows/s  (load stage, best of 2)\n", l, n / l
+    printf "load     ratio %.0f%% of raw COPY (target >= 70%%): %s\n", 100 * r / l,
+           (r / l >= 0.70 ? "met" : "NOT met")
+}'
+
+[ "$BIG" -gt 0 ] || exit 0
+in=$(synth "$BIG")
+w=$(fresh big)
+"$CSCDW" warehouse init --warehouse-dir "$w" > /dev/null 2>&1
+t0=$(now)
+load_cmd "$in" "$w" > "$root/big.out" 2>&1 || { cat "$root/big.out"; exit 1; }
+total=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
+stages=$(sed -n 's/^  time *//p' "$root/big.out")
+records=$(sed -n 's/^  extracted *\([0-9]*\) records.*/\1/p' "$root/big.out")
+printf 'load     %d-child LA (%s records): extract+validate+load %s s wall (target < 120 s): %s\n' \
+    "$BIG" "$records" "$total" "$(awk -v t="$total" 'BEGIN { print (t < 120 ? "met" : "NOT met") }')"
+printf 'load     stages: %s\n' "$stages"
