@@ -95,7 +95,11 @@ static int reads_last(const cs_ast *n)
 
 static void define_call(emitter *e, const cs_ast *n)
 {
-    if (n->nargs == 0 || n->nargs > CS_MEMO_MAX_ARGS || reads_last(n->a)) {
+    /* a body reading `last` depends on the rule row's child too: its memo
+     * is keyed by `last` as well */
+    int with_last = reads_last(n->a);
+    uint32_t nkeys = n->nargs + (uint32_t)with_last;
+    if (nkeys == 0 || nkeys > CS_MEMO_MAX_ARGS) {
         for (uint32_t i = 0; i < n->nargs; i++) {
             expr(e, n->args[i]);
             emit(e, OP_STORE, n->ix + (int32_t)i, 0, 0, -1);
@@ -103,17 +107,21 @@ static void define_call(emitter *e, const cs_ast *n)
         expr(e, n->a);
         return;
     }
-    /* arguments on the stack; the memo answers, or they go to the slots */
+    /* the keys on the stack; the memo answers, or they go to the slots */
     for (uint32_t i = 0; i < n->nargs; i++)
         expr(e, n->args[i]);
+    if (with_last)
+        emit(e, OP_LAST, 0, 0, 0, 1);
     int32_t memo = n->ix2;
     if ((uint32_t)memo >= e->rs->nmemos)
         e->rs->nmemos = (uint32_t)memo + 1;
-    uint32_t at = emit(e, OP_MEMO, memo, 0, (int)n->nargs, 0);
+    uint32_t at = emit(e, OP_MEMO, memo, 0, (int)nkeys, 0);
+    if (with_last)
+        emit(e, OP_POP, 0, 0, 0, -1);
     for (uint32_t i = n->nargs; i-- > 0;)
         emit(e, OP_STORE, n->ix + (int32_t)i, 0, 0, -1);
     expr(e, n->a);
-    emit(e, OP_MEMO_SET, memo, n->ix, (int)n->nargs, 0);
+    emit(e, OP_MEMO_SET, memo, 0, 0, 0);
     patch_b(e, at, here(e));
 }
 

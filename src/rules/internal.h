@@ -80,9 +80,9 @@ typedef enum {
     OP_UNSET,         /* a = slot of a let: not yet worked out for this row */
     OP_LET,           /* a = slot of a let: if worked out, push it and jump to b */
     OP_LET_SET,       /* a = slot of a let: keep the top of the stack there */
-    OP_MEMO,          /* a = memo, u = arguments on the stack: if the define's last call had
-                         them, pop them, push its value and jump to b */
-    OP_MEMO_SET,      /* a = memo, b = first argument slot, u = arguments: remember the top */
+    OP_MEMO,          /* a = memo, u = keys on the stack: if the define's last call had
+                         them, pop them, push its value and jump to b; else note them */
+    OP_MEMO_SET,      /* a = memo: remember the top as the value for the noted keys */
     OP_RET
 } cs_opcode;
 
@@ -90,7 +90,7 @@ typedef enum {
  * arguments and value (one memo per define, shared by its calls): rows of
  * one child come together, so f(Child) is worked out once per child rather
  * than once per row and rule, f(this) once per row rather than per rule. */
-enum { CS_MEMO_MAX_ARGS = 4 };
+enum { CS_MEMO_MAX_ARGS = 5 };   /* keys: the arguments, and `last` if read */
 
 typedef enum { CK_NUM, CK_STR, CK_BOOL, CK_ROW } cs_cmp_kind;
 typedef enum { AK_INT, AK_DATE_INT, AK_DATE_DATE } cs_arith_kind;

@@ -29,8 +29,11 @@ typedef struct {
 
 typedef struct {
     cs_vval args[CS_MEMO_MAX_ARGS];
+    char text[CS_MEMO_MAX_ARGS][24];   /* copies of short string arguments */
     cs_vval val;
-    uint8_t nargs, filled;
+    uint8_t nargs;
+    uint8_t keyed;             /* args noted on a miss, value not yet known */
+    uint8_t filled;
 } memo_ent;
 
 typedef struct {
@@ -304,16 +307,22 @@ static int vless(const cs_vval *a, const cs_vval *b)
 
 /* ---- the interpreter --------------------------------------------------- */
 
-/* Arguments that identify a value for the memo: strings may live in the
- * row's scratch, whose addresses are reused, so they are never remembered. */
-static inline int memo_key(const cs_vval *v)
+/* Strings may live in the row's scratch, whose addresses are reused, so
+ * the memo keeps its own copy of a short string argument and compares text. */
+static inline int memo_val(const cs_vval *v)
 {
     return v->kind != VK_STR && v->kind != VK_INVALID && v->kind != VK_UNSET;
 }
 
+static inline int text_kind(uint8_t k) { return k == VK_STR || k == VK_INVALID; }
+
 static inline int same_val(const cs_vval *a, const cs_vval *b)
 {
-    return a->kind == b->kind && a->i == b->i && (a->kind != VK_ROW || (a->ds == b->ds && a->g == b->g));
+    if (a->kind != b->kind)
+        return 0;
+    if (text_kind(a->kind))
+        return a->s && b->s && strcmp(a->s, b->s) == 0;
+    return a->i == b->i && (a->kind != VK_ROW || (a->ds == b->ds && a->g == b->g));
 }
 
 static int same_args(const memo_ent *e, const cs_vval *args, uint32_t n)
@@ -321,24 +330,40 @@ static int same_args(const memo_ent *e, const cs_vval *args, uint32_t n)
     if (!e->filled || e->nargs != n)
         return 0;
     for (uint32_t i = 0; i < n; i++)
-        if (!memo_key(&args[i]) || !same_val(&e->args[i], &args[i]))
+        if (!same_val(&e->args[i], &args[i]))
             return 0;
     return 1;
 }
 
-static void remember(memo_ent *e, const cs_instr *in, const cs_vval *loc, const cs_vval *v)
+/* A miss: keep the keys until the body's value is known. */
+static void note_args(memo_ent *e, const cs_vval *args, uint32_t n)
 {
     e->filled = 0;
-    if (!memo_key(v))
-        return;
-    for (uint32_t i = 0; i < in->u; i++) {
-        if (!memo_key(&loc[in->b + (int32_t)i]))
+    e->keyed = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        cs_vval a = args[i];
+        if (a.kind == VK_UNSET)
             return;
-        e->args[i] = loc[in->b + (int32_t)i];
+        if (text_kind(a.kind)) {
+            size_t len = a.s ? strlen(a.s) : sizeof e->text[i];
+            if (len >= sizeof e->text[i])
+                return;
+            memcpy(e->text[i], a.s, len + 1);
+            a.s = e->text[i];
+        }
+        e->args[i] = a;
     }
-    e->val = *v;
-    e->nargs = in->u;
-    e->filled = 1;
+    e->nargs = (uint8_t)n;
+    e->keyed = 1;
+}
+
+static void remember(memo_ent *e, const cs_vval *v)
+{
+    if (e->keyed && memo_val(v)) {
+        e->val = *v;
+        e->filled = 1;
+    }
+    e->keyed = 0;
 }
 
 static int eval(vm *m, const cs_crule *r)
@@ -667,16 +692,18 @@ static int eval(vm *m, const cs_crule *r)
             loc[in->a] = st[sp - 1];
             break;
         case OP_MEMO: {
-            const memo_ent *e = &m->memo[in->a];
+            memo_ent *e = &m->memo[in->a];
             if (same_args(e, &st[sp - in->u], in->u)) {
                 sp -= in->u;
                 st[sp++] = e->val;
                 pc = (uint32_t)in->b;
+            } else {
+                note_args(&m->memo[in->a], &st[sp - in->u], in->u);
             }
             break;
         }
         case OP_MEMO_SET:
-            remember(&m->memo[in->a], in, loc, &st[sp - 1]);
+            remember(&m->memo[in->a], &st[sp - 1]);
             break;
         case OP_RET:
             return truthy(&st[sp - 1]);
