@@ -21,6 +21,13 @@ void cs_copy_init(cs_copy *o, PGconn *c)
     o->dump_dir = dir && *dir ? dir : NULL;
     o->date_min = cs_date_from_ymd(1, 1, 1);   /* what PostgreSQL and ISO text share */
     o->date_max = cs_date_from_ymd(9999, 12, 31);
+    /* the dates case records hold, as text once: 1900 to 2100 */
+    o->iso_from = cs_date_from_ymd(1900, 1, 1);
+    o->niso = (size_t)(cs_date_from_ymd(2100, 12, 31) - o->iso_from + 1);
+    o->iso = cs_xmalloc(o->niso * sizeof *o->iso);
+    char tmp[11];
+    for (size_t i = 0; i < o->niso; i++)
+        memcpy(o->iso[i], cs_date_iso(o->iso_from + (cs_date)i, tmp), 10);
 }
 
 void cs_copy_free(cs_copy *o)
@@ -28,7 +35,9 @@ void cs_copy_free(cs_copy *o)
     if (o->dump)
         fclose(o->dump);
     free(o->buf);
+    free(o->iso);
     o->buf = NULL;
+    o->iso = NULL;
     o->dump = NULL;
 }
 
@@ -44,10 +53,22 @@ static void flush(cs_copy *o)
     o->len = 0;
 }
 
-void cs_copy_put(cs_copy *o, const char *s, size_t n)
+void cs_copy_spool(cs_copy *o, size_t limit)
 {
-    if (o->len + n > o->cap)
-        flush(o);
+    o->spool_limit = limit;
+}
+
+void cs_copy_put_slow(cs_copy *o, const char *s, size_t n)
+{
+    if (o->spool_limit) {   /* encoding ahead: grow instead of sending */
+        while (o->len + n > o->cap)
+            o->cap *= 2;
+        o->buf = cs_xrealloc(o->buf, o->cap);
+        memcpy(o->buf + o->len, s, n);
+        o->len += n;
+        return;
+    }
+    flush(o);
     while (n > o->cap) {   /* a value longer than the buffer: send it in pieces */
         memcpy(o->buf, s, o->cap);
         o->len = o->cap;
@@ -125,6 +146,10 @@ void cs_copy_date(cs_copy *o, cs_date dt)
 {
     if (dt == CS_DATE_NONE || dt < o->date_min || dt > o->date_max) {
         cs_copy_null(o);
+        return;
+    }
+    if (dt >= o->iso_from && (size_t)(dt - o->iso_from) < o->niso) {
+        cs_copy_put(o, o->iso[dt - o->iso_from], 10);
         return;
     }
     char iso[11];
@@ -234,8 +259,15 @@ cs_status cs_copy_begin(cs_copy *o, const char *table, const char *columns, cons
         return st;
     }
     PQclear(r);
-    o->len = 0;
     o->failed = 0;
+    if (o->spool_limit) {   /* what was encoded ahead goes first */
+        o->spool_limit = 0;
+        flush(o);
+        if (o->cap > COPY_BUF) {
+            o->cap = COPY_BUF;
+            o->buf = cs_xrealloc(o->buf, o->cap);
+        }
+    }
     return CS_OK;
 }
 

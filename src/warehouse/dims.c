@@ -417,11 +417,12 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
 
 /* Identifies "the same exception" across runs: rule, child, record path and
  * fields; for a finding about no child, the source file and line too. */
-static void fingerprint(const cs_exception *e, char out[33])
+/* Identifies "the same exception" across runs: rule, child, record path and
+ * fields; for a finding about no child, the source file and line too. */
+static void fingerprint(EVP_MD_CTX *ctx, const cs_exception *e, char out[33])
 {
     const char *child = e->child_id ? e->child_id : "";
     const char *parts[] = {e->return_name, e->rule, child, e->record, e->fields};
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_md5(), NULL);
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (i)
@@ -441,9 +442,17 @@ static void fingerprint(const cs_exception *e, char out[33])
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx, md, &len);
-    EVP_MD_CTX_free(ctx);
-    for (unsigned i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 16; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[32] = '\0';
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
 }
 
 cs_status cs_wh_load_exceptions(cs_copy *o, const cs_exception_list *exc, const cs_wh_keys *k,
@@ -464,17 +473,26 @@ cs_status cs_wh_load_exceptions(cs_copy *o, const cs_exception_list *exc, const 
         return st;
     }
     char id[1024], fp[33];
+    EVP_MD_CTX *md5 = EVP_MD_CTX_new();
+    const cs_exception *prev = NULL;
+    long long rule_key = 0;
     for (size_t i = 0; exc && i < exc->count; i++) {
         const cs_exception *e = &exc->items[i];
         const char *child = e->child_id && *e->child_id ? e->child_id : NULL;
-        cs_wh_rule_id(e->return_name, e->year, e->rule, id, sizeof id);
+        /* a rule's findings mostly come together: look its key up once */
+        if (!prev || !same_text(e->rule, prev->rule) || !same_text(e->year, prev->year) ||
+            !same_text(e->return_name, prev->return_name)) {
+            cs_wh_rule_id(e->return_name, e->year, e->rule, id, sizeof id);
+            rule_key = cs_keymap_get(&k->rule, id);
+        }
+        prev = e;
         cs_copy_int(o, k->run_id);
         cs_copy_sep(o);
         cs_copy_int(o, (long long)(i + 1));
         cs_copy_sep(o);
         cs_copy_int(o, k->la_key);
         cs_copy_sep(o);
-        cs_copy_int(o, cs_keymap_get(&k->rule, id));
+        cs_copy_int(o, rule_key);
         cs_copy_sep(o);
         long long keys[3] = {cs_keymap_get(&k->child, child), cs_keymap_get(&k->team, e->team_id),
                              cs_keymap_get(&k->worker, e->worker_id)};
@@ -503,11 +521,12 @@ cs_status cs_wh_load_exceptions(cs_copy *o, const cs_exception_list *exc, const 
         else
             cs_copy_null(o);
         cs_copy_sep(o);
-        fingerprint(e, fp);
+        fingerprint(md5, e, fp);
         cs_copy_put(o, fp, 32);
         cs_copy_eol(o);
         (*rows)++;
     }
+    EVP_MD_CTX_free(md5);
     st = cs_copy_end(o, "exceptions", d);
     if (st == CS_OK)
         st = cs_wh_bulk_end(o->conn, &bulk, d);

@@ -295,29 +295,46 @@ static cs_status exec_fmt(PGconn *c, cs_diag *d, const char *fmt, ...)
     return cs_wh_exec(c, sql, d);
 }
 
-/* The parent's secondary (non-key) indexes, rebuilt on a new partition
- * before it is attached so that ATTACH adopts them instead of building them
- * under a lock. */
-static cs_status build_indexes(PGconn *c, const char *parent, const char *part, cs_diag *d)
+/* The parents' secondary (non-key) indexes, as "[UNIQUE ]|USING btree (...)"
+ * per fact, built on each new partition before it is attached so that ATTACH
+ * adopts them instead of building them under a lock. */
+typedef struct {
+    char def[NSPECS][4][512];
+    int n[NSPECS];
+} index_defs;
+
+static cs_status secondary_indexes(PGconn *c, index_defs *x, cs_diag *d)
 {
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
-             "WHERE i.indrelid = '%s'::regclass AND NOT i.indisprimary ORDER BY i.indexrelid",
-             parent);
+    memset(x, 0, sizeof *x);
     PGresult *r;
-    cs_status st = cs_wh_query(c, sql, &r, d);
-    for (int i = 0; r && st == CS_OK && i < PQntuples(r); i++) {
-        const char *def = PQgetvalue(r, i, 0);   /* CREATE [UNIQUE] INDEX n ON ONLY t USING ... */
+    cs_status st = cs_wh_query(c,
+                               "SELECT i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                               "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+                               "WHERE t.relkind = 'p' AND NOT i.indisprimary ORDER BY i.indexrelid",
+                               &r, d);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        const char *def = PQgetvalue(r, i, 1);   /* CREATE [UNIQUE] INDEX n ON ONLY t USING ... */
         const char *using = strstr(def, " USING ");
-        if (!using)
-            continue;
-        st = exec_fmt(c, d, "CREATE %sINDEX ON %s%s", strncmp(def, "CREATE UNIQUE", 13) == 0
-                                                          ? "UNIQUE "
-                                                          : "",
-                      part, using);
+        for (size_t sp = 0; using && sp < NSPECS; sp++)
+            if (strcmp(specs[sp].table, PQgetvalue(r, i, 0)) == 0 && x->n[sp] < 4)
+                snprintf(x->def[sp][x->n[sp]++], sizeof x->def[0][0], "%s%s",
+                         strncmp(def, "CREATE UNIQUE", 13) == 0 ? "UNIQUE " : "", using + 1);
     }
     PQclear(r);
+    return st;
+}
+
+/* Wait for what was sent with PQsendQuery; the first error wins. */
+static cs_status finish_async(PGconn *c, cs_diag *d)
+{
+    cs_status st = CS_OK;
+    PGresult *r;
+    while ((r = PQgetResult(c))) {
+        ExecStatusType x = PQresultStatus(r);
+        if (x != PGRES_COMMAND_OK && x != PGRES_TUPLES_OK && st == CS_OK)
+            st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQresultErrorMessage(r));
+        PQclear(r);
+    }
     return st;
 }
 
@@ -350,53 +367,91 @@ static id_row *rows_by_id(const cs_table *t, const cs_entity_desc *ed, size_t *n
     return v;
 }
 
+/* Encode rows [*i, n) of a fact; stops early when encoding ahead fills up. */
+static void encode_rows(cs_copy *o, const fact_plan *p, const cs_table *t, const id_row *order,
+                        size_t n, size_t *i, const cs_wh_keys *k, uint64_t *rows)
+{
+    char la_text[24];
+    int la_n = snprintf(la_text, sizeof la_text, "%lld", k->la_key);
+    for (; *i < n && !cs_copy_spool_full(o); (*i)++) {
+        if (*i && strcmp(order[*i].id, order[*i - 1].id) == 0)
+            continue;   /* a repeated id: the first in file order is kept */
+        const void *row = t->rows + order[*i].row * p->ed->size;
+        cs_copy_put(o, la_text, (size_t)la_n);
+        for (size_t j = 0; j < p->ncols; j++) {
+            cs_copy_sep(o);
+            put_col(o, row, &p->cols[j], k);
+        }
+        cs_copy_eol(o);
+        (*rows)++;
+    }
+}
+
+#define ENCODE_AHEAD (256u << 20)
+
+/* Each fact: CREATE TABLE, COPY, primary key and indexes. The index builds
+ * and the next CREATE TABLE are sent without waiting, and the next fact's
+ * rows are encoded meanwhile, so the client's work overlaps the server's. */
 cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh_keys *k,
                            uint64_t *rows, cs_diag *d)
 {
     long long la = k->la_key;
-    for (size_t s = 0; s < NSPECS; s++) {
+    index_defs *idx = cs_xmalloc(sizeof *idx);
+    cs_status st = secondary_indexes(c, idx, d);
+    char sql[4096];
+    /* a plain table created in this transaction: COPY writes it without WAL
+     * (wal_level minimal) and FREEZE spares later hint-bit writes */
+    const char *create = "CREATE TABLE %s_la%lld_new (LIKE %s INCLUDING DEFAULTS, "
+                         "CHECK (la_key = %lld));";
+    if (st == CS_OK) {
+        snprintf(sql, sizeof sql, create, specs[0].table, la, specs[0].table, la);
+        st = cs_wh_exec(c, sql, d);
+    }
+    int pending = 0;
+    for (size_t s = 0; st == CS_OK && s < NSPECS; s++) {
         fact_plan p;
-        cs_status st = plan_fact(&specs[s], &p, d);
-        if (st != CS_OK)
-            return st;
+        if ((st = plan_fact(&specs[s], &p, d)) != CS_OK)
+            break;
         char part[128];
         snprintf(part, sizeof part, "%s_la%lld_new", specs[s].table, la);
-        /* a plain table created in this transaction: COPY writes it without
-         * WAL (wal_level minimal) and FREEZE spares later hint-bit writes */
-        st = exec_fmt(c, d,
-                      "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS, CHECK (la_key = %lld))",
-                      part, specs[s].table, la);
+        const cs_table *t = &m->tables[p.ed->id];
+        size_t n = 0, i = 0;
+        id_row *order = rows_by_id(t, p.ed, &n);
+        if (pending) {
+            cs_copy_spool(o, ENCODE_AHEAD);
+            encode_rows(o, &p, t, order, n, &i, k, rows);
+            st = finish_async(c, d);
+            pending = 0;
+        }
         if (st == CS_OK)
             st = cs_copy_begin(o, part, p.collist, "FREEZE", d);
-        if (st != CS_OK)
-            return st;
-        const cs_table *t = &m->tables[p.ed->id];
-        size_t n = 0;
-        id_row *order = rows_by_id(t, p.ed, &n);
-        char la_text[24];
-        int la_n = snprintf(la_text, sizeof la_text, "%lld", la);
-        for (size_t i = 0; i < n; i++) {
-            if (i && strcmp(order[i].id, order[i - 1].id) == 0)
-                continue;   /* a repeated id: the first in file order is kept */
-            const void *row = t->rows + order[i].row * p.ed->size;
-            cs_copy_put(o, la_text, (size_t)la_n);
-            for (size_t j = 0; j < p.ncols; j++) {
-                cs_copy_sep(o);
-                put_col(o, row, &p.cols[j], k);
-            }
-            cs_copy_eol(o);
-            (*rows)++;
+        if (st == CS_OK) {
+            encode_rows(o, &p, t, order, n, &i, k, rows);
+            st = cs_copy_end(o, part, d);
         }
         free(order);
-        st = cs_copy_end(o, part, d);
-        if (st == CS_OK)
-            st = exec_fmt(c, d, "ALTER TABLE %s ADD PRIMARY KEY (la_key, %s)", part, p.cols[0].name);
-        if (st == CS_OK)   /* statistics: autovacuum analyses the partition after COMMIT */
-            st = build_indexes(c, specs[s].table, part, d);
         if (st != CS_OK)
-            return st;
+            break;
+        size_t q = (size_t)snprintf(sql, sizeof sql, "ALTER TABLE %s ADD PRIMARY KEY (la_key, %s);",
+                                    part, p.cols[0].name);
+        for (int j = 0; j < idx->n[s] && q < sizeof sql; j++)
+            q += (size_t)snprintf(sql + q, sizeof sql - q, "CREATE %sINDEX ON %s %s;",
+                                  strncmp(idx->def[s][j], "UNIQUE ", 7) == 0 ? "UNIQUE " : "",
+                                  part, idx->def[s][j] + (strncmp(idx->def[s][j], "UNIQUE ", 7) == 0 ? 7 : 0));
+        if (s + 1 < NSPECS && q < sizeof sql)
+            snprintf(sql + q, sizeof sql - q, create, specs[s + 1].table, la, specs[s + 1].table, la);
+        if (!PQsendQuery(c, sql))
+            st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQerrorMessage(c));
+        else
+            pending = 1;
     }
-    return CS_OK;
+    if (pending) {
+        cs_status st2 = finish_async(c, d);
+        if (st == CS_OK)
+            st = st2;
+    }
+    free(idx);
+    return st;
 }
 
 cs_status cs_wh_swap_facts(PGconn *c, long long la, cs_diag *d)
