@@ -324,18 +324,51 @@ static cs_status secondary_indexes(PGconn *c, index_defs *x, cs_diag *d)
     return st;
 }
 
-/* Wait for what was sent with PQsendQuery; the first error wins. */
-static cs_status finish_async(PGconn *c, cs_diag *d)
+/* Statements sent with PQsendQuery and not yet answered. */
+typedef struct {
+    PGconn *c;
+    int pending;
+    cs_status st;          /* the first error */
+    cs_diag *d;
+} async_batch;
+
+static void take_result(async_batch *a, PGresult *r)
 {
-    cs_status st = CS_OK;
-    PGresult *r;
-    while ((r = PQgetResult(c))) {
-        ExecStatusType x = PQresultStatus(r);
-        if (x != PGRES_COMMAND_OK && x != PGRES_TUPLES_OK && st == CS_OK)
-            st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQresultErrorMessage(r));
-        PQclear(r);
+    ExecStatusType x = PQresultStatus(r);
+    if (x != PGRES_COMMAND_OK && x != PGRES_TUPLES_OK && a->st == CS_OK)
+        a->st = cs_diag_set(a->d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQresultErrorMessage(r));
+    PQclear(r);
+}
+
+/* Take whatever answers have arrived without waiting; 1 when all have. */
+static int async_done(async_batch *a)
+{
+    if (!a->pending)
+        return 1;
+    if (!PQconsumeInput(a->c)) {
+        a->pending = 0;
+        if (a->st == CS_OK)
+            a->st = cs_diag_set(a->d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQerrorMessage(a->c));
+        return 1;
     }
-    return st;
+    while (!PQisBusy(a->c)) {
+        PGresult *r = PQgetResult(a->c);
+        if (!r) {
+            a->pending = 0;
+            return 1;
+        }
+        take_result(a, r);
+    }
+    return 0;
+}
+
+static cs_status async_wait(async_batch *a)
+{
+    PGresult *r;
+    while (a->pending && (r = PQgetResult(a->c)))
+        take_result(a, r);
+    a->pending = 0;
+    return a->st;
 }
 
 typedef struct {
@@ -367,13 +400,17 @@ static id_row *rows_by_id(const cs_table *t, const cs_entity_desc *ed, size_t *n
     return v;
 }
 
-/* Encode rows [*i, n) of a fact; stops early when encoding ahead fills up. */
+/* Encode rows [*i, n) of a fact. Encoding ahead (ahead != NULL), it stops
+ * as soon as the server has finished what it was doing, or memory fills. */
 static void encode_rows(cs_copy *o, const fact_plan *p, const cs_table *t, const id_row *order,
-                        size_t n, size_t *i, const cs_wh_keys *k, uint64_t *rows)
+                        size_t n, size_t *i, const cs_wh_keys *k, uint64_t *rows,
+                        async_batch *ahead)
 {
     char la_text[24];
     int la_n = snprintf(la_text, sizeof la_text, "%lld", k->la_key);
-    for (; *i < n && !cs_copy_spool_full(o); (*i)++) {
+    for (; *i < n; (*i)++) {
+        if (ahead && (*i & 1023) == 0 && (cs_copy_spool_full(o) || async_done(ahead)))
+            break;
         if (*i && strcmp(order[*i].id, order[*i - 1].id) == 0)
             continue;   /* a repeated id: the first in file order is kept */
         const void *row = t->rows + order[*i].row * p->ed->size;
@@ -407,7 +444,7 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh
         snprintf(sql, sizeof sql, create, specs[0].table, la, specs[0].table, la);
         st = cs_wh_exec(c, sql, d);
     }
-    int pending = 0;
+    async_batch batch = {.c = c, .st = CS_OK, .d = d};
     for (size_t s = 0; st == CS_OK && s < NSPECS; s++) {
         fact_plan p;
         if ((st = plan_fact(&specs[s], &p, d)) != CS_OK)
@@ -417,16 +454,15 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh
         const cs_table *t = &m->tables[p.ed->id];
         size_t n = 0, i = 0;
         id_row *order = rows_by_id(t, p.ed, &n);
-        if (pending) {
+        if (batch.pending) {
             cs_copy_spool(o, ENCODE_AHEAD);
-            encode_rows(o, &p, t, order, n, &i, k, rows);
-            st = finish_async(c, d);
-            pending = 0;
+            encode_rows(o, &p, t, order, n, &i, k, rows, &batch);
+            st = async_wait(&batch);
         }
         if (st == CS_OK)
             st = cs_copy_begin(o, part, p.collist, "FREEZE", d);
         if (st == CS_OK) {
-            encode_rows(o, &p, t, order, n, &i, k, rows);
+            encode_rows(o, &p, t, order, n, &i, k, rows, NULL);
             st = cs_copy_end(o, part, d);
         }
         free(order);
@@ -443,13 +479,11 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh
         if (!PQsendQuery(c, sql))
             st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQerrorMessage(c));
         else
-            pending = 1;
+            batch.pending = 1;
     }
-    if (pending) {
-        cs_status st2 = finish_async(c, d);
-        if (st == CS_OK)
-            st = st2;
-    }
+    cs_status st2 = async_wait(&batch);
+    if (st == CS_OK)
+        st = st2;
     free(idx);
     return st;
 }
