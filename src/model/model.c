@@ -24,6 +24,33 @@ const cs_entity_desc cs_entities[CS_ENTITY_COUNT] = {
 #undef END_ENTITY
 };
 
+/* Each entity's empty row (every field absent, provenance zero), built at
+ * compile time: appending copies it instead of walking the field list, which
+ * matters at 16 M appends per million-child extract. */
+#define CS_ABSENT_ID NULL
+#define CS_ABSENT_STR NULL
+#define CS_ABSENT_CODE NULL
+#define CS_ABSENT_DATE CS_DATE_NONE
+#define CS_ABSENT_INT CS_INT_NONE
+#define CS_ABSENT_BOOL CS_BOOL_NONE
+#define ENTITY(n, label, doc) static const cs_##n n##_empty = {
+#define FIELD(e, name, type, codeset, doc) .name = CS_ABSENT_##type,
+#define END_ENTITY(n) };
+#include "model/entities.def"
+#undef ENTITY
+#undef FIELD
+#undef END_ENTITY
+
+static const void *const empty_rows[CS_ENTITY_COUNT] = {
+#define ENTITY(n, label, doc) &n##_empty,
+#define FIELD(e, name, type, codeset, doc)
+#define END_ENTITY(n)
+#include "model/entities.def"
+#undef ENTITY
+#undef FIELD
+#undef END_ENTITY
+};
+
 const cs_entity_desc *cs_entity_find(const char *name)
 {
     for (size_t i = 0; i < CS_ENTITY_COUNT; i++)
@@ -84,21 +111,14 @@ void *cs_model_append(cs_model *m, cs_entity_id e)
     cs_table *t = &m->tables[e];
     const cs_entity_desc *d = t->desc;
     if (t->count == t->cap) {
+        /* Doubling: large tables are mmap'd by malloc, so realloc moves them
+         * with mremap (no copy) and pages never written are never touched. */
         t->cap = t->cap ? t->cap * 2 : 1024;
         t->rows = cs_xrealloc(t->rows, t->cap * d->size);
     }
     unsigned char *row = t->rows + t->count * d->size;
     t->count++;
-    memset(row, 0, d->size);
-    for (size_t i = 0; i < d->nfields; i++) {
-        void *p = row + d->fields[i].offset;
-        switch (d->fields[i].type) {
-        case CS_FT_DATE: *(cs_date *)p = CS_DATE_NONE; break;
-        case CS_FT_INT: *(int32_t *)p = CS_INT_NONE; break;
-        case CS_FT_BOOL: *(int8_t *)p = CS_BOOL_NONE; break;
-        default: break; /* NULL pointers from memset */
-        }
-    }
+    memcpy(row, empty_rows[e], d->size);
     return row;
 }
 

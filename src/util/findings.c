@@ -63,6 +63,7 @@ void cs_findings_init(cs_findings *f)
 void cs_findings_free(cs_findings *f)
 {
     cs_arena_free(&f->arena);
+    cs_intern_free(&f->names);
     free(f->items);
     memset(f, 0, sizeof *f);
 }
@@ -74,6 +75,12 @@ static const char *copy(cs_arena *a, const char *s, size_t n)
     if (n > 200)
         n = 200;
     return cs_arena_strndup(a, s, n);
+}
+
+static const char *name(cs_findings *f, const char *s)
+{
+    size_t n = strlen(s);
+    return cs_intern_n(&f->names, s, n > 200 ? 200 : n);
 }
 
 void cs_findings_add(cs_findings *f, const cs_finding *x)
@@ -89,9 +96,12 @@ void cs_findings_add(cs_findings *f, const cs_finding *x)
     }
     cs_finding *y = &f->items[f->count++];
     *y = *x;
-    y->file = x->file ? copy(&f->arena, x->file, strlen(x->file)) : NULL;
+    /* A run's findings name a few dozen files and fields over and over (a
+     * million-child extract records over a million findings): those are
+     * interned, not copied per finding. */
+    y->file = x->file ? name(f, x->file) : NULL;
     y->entity = x->entity;  /* static names */
-    y->field = x->field ? copy(&f->arena, x->field, strlen(x->field)) : NULL;
+    y->field = x->field ? name(f, x->field) : NULL;
     y->source_id = x->source_id ? copy(&f->arena, x->source_id, strlen(x->source_id)) : NULL;
     y->original = x->original ? copy(&f->arena, x->original, strlen(x->original)) : NULL;
     y->repaired = x->repaired ? copy(&f->arena, x->repaired, strlen(x->repaired)) : NULL;

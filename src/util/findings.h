@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "util/arena.h"
+#include "util/intern.h"
 
 typedef enum { CS_SEV_ERROR, CS_SEV_QUERY, CS_SEV_WARNING, CS_SEV_INFO } cs_severity;
 
@@ -81,6 +82,7 @@ typedef struct {
     size_t max_stored;                 /* 0 = unlimited */
     uint64_t per_kind[CS_FK_COUNT];
     uint64_t total;
+    cs_intern names;                   /* file and field names, stored once */
 } cs_findings;
 
 void cs_findings_init(cs_findings *f);

@@ -2,10 +2,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "model/model.h"
+#include "util/arena.h"
 #include "util/intern.h"
 
 static void test_descriptors(void **state)
@@ -53,6 +55,60 @@ static void test_append_absent(void **state)
     cs_model_free(&m);
 }
 
+/* Every entity's appended row (copied from its empty template) has every
+ * field absent, also after rows grow the table. */
+static void test_append_every_entity_absent(void **state)
+{
+    (void)state;
+    cs_model m;
+    cs_model_init(&m);
+    for (size_t e = 0; e < CS_ENTITY_COUNT; e++) {
+        const cs_entity_desc *d = &cs_entities[e];
+        for (int i = 0; i < 1500; i++) {
+            unsigned char *row = cs_model_append(&m, (cs_entity_id)e);
+            for (size_t f = 0; f < d->nfields; f++)
+                assert_true(cs_field_is_absent(row, &d->fields[f]));
+            memset(row, 0x5A, d->size);   /* the next row must not see this */
+        }
+        assert_int_equal(m.tables[e].count, 1500);
+    }
+    cs_model_free(&m);
+}
+
+/* Strings are packed end to end; everything else stays 16-byte aligned. */
+static void test_arena_strings_packed(void **state)
+{
+    (void)state;
+    cs_arena a;
+    cs_arena_init(&a, 256);
+    const char *s1 = cs_arena_strndup(&a, "abcdef", 3);
+    const char *s2 = cs_arena_strdup(&a, "xy");
+    assert_string_equal(s1, "abc");
+    assert_string_equal(s2, "xy");
+    assert_ptr_equal(s2, s1 + 4);                      /* no padding between them */
+    for (int i = 0; i < 200; i++) {
+        char *t = cs_arena_strndup(&a, "12345", (size_t)(i % 6));
+        assert_int_equal(strlen(t), (size_t)(i % 6));
+        void *p = cs_arena_alloc_raw(&a, (size_t)(i % 40) + 1);
+        assert_int_equal((uintptr_t)p % 16, 0);
+        unsigned char *z = cs_arena_alloc(&a, 24);
+        assert_int_equal((uintptr_t)z % 16, 0);
+        for (int k = 0; k < 24; k++)
+            assert_int_equal(z[k], 0);
+    }
+    char big[300];
+    memset(big, 'q', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    const char *b = cs_arena_strdup(&a, big);          /* its own chunk */
+    assert_string_equal(b, big);
+    assert_string_equal(cs_arena_strdup(&a, "after"), "after");
+    assert_true(a.bytes_reserved >= a.bytes_used);
+    cs_arena_reset(&a);
+    assert_int_equal(a.bytes_used, 0);
+    assert_string_equal(cs_arena_strdup(&a, "again"), "again");
+    cs_arena_free(&a);
+}
+
 static void test_intern(void **state)
 {
     (void)state;
@@ -76,6 +132,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_descriptors),
         cmocka_unit_test(test_append_absent),
+        cmocka_unit_test(test_append_every_entity_absent),
+        cmocka_unit_test(test_arena_strings_packed),
         cmocka_unit_test(test_intern),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
