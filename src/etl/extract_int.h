@@ -23,6 +23,10 @@ typedef struct {
     /* BOOL: the profile's extra spellings of yes */
     const char **trues;
     size_t ntrues;
+    /* CODE: recently seen short values and the interned code each became */
+    struct cs_code_cache *cache;
+    /* ID/STR: the model's copy of the text this field held last */
+    struct cs_last_text *last;
     /* Per file: where each source column is (-1: missing from the file). */
     int col;                      /* COLUMN */
     int day, month, year;         /* SPLIT_DATE */

@@ -11,7 +11,6 @@
 #include "model/model.h"
 
 #define EXCEL_SERIAL_MAX 2958465   /* 9999-12-31 */
-#define PLACEHOLDER_Y 1900
 
 static void note(const cs_value_ctx *c, cs_finding_kind kind, const char *orig, size_t orig_n,
                  const char *repaired, const char *detail)
@@ -92,7 +91,20 @@ static int space_at_end(const char *s, size_t n)
     return n > 1 && (unsigned char)s[n - 2] == 0xC2 && (unsigned char)s[n - 1] == 0xA0 ? 2 : 0;
 }
 
-const char *cs_value_trim(const cs_value_ctx *c, const char *s, size_t n, size_t *out_n)
+/* Could this byte start (or end) a run of trimmable space? Control
+ * characters and the NBSP's lead (or trail) byte say maybe; anything else
+ * says no, which is nearly every value. */
+static int maybe_space_first(unsigned char ch)
+{
+    return ch <= ' ' || ch == 0xC2;
+}
+
+static int maybe_space_last(unsigned char ch)
+{
+    return ch <= ' ' || ch == 0xA0;
+}
+
+static const char *trim_slow(const cs_value_ctx *c, const char *s, size_t n, size_t *out_n)
 {
     const char *t = s;
     size_t tn = s ? n : 0;
@@ -107,6 +119,23 @@ const char *cs_value_trim(const cs_value_ctx *c, const char *s, size_t n, size_t
     }
     *out_n = tn;
     return t;
+}
+
+/* Nearly every value has nothing to trim: that is decided inline, and only
+ * the rest goes the long way. */
+static inline const char *trim(const cs_value_ctx *c, const char *s, size_t n, size_t *out_n)
+{
+    if (s && n && !maybe_space_first((unsigned char)s[0]) &&
+        !maybe_space_last((unsigned char)s[n - 1])) {
+        *out_n = n;
+        return s;
+    }
+    return trim_slow(c, s, n, out_n);
+}
+
+const char *cs_value_trim(const cs_value_ctx *c, const char *s, size_t n, size_t *out_n)
+{
+    return trim(c, s, n, out_n);
 }
 
 /* ---- identifiers ------------------------------------------------------- */
@@ -176,23 +205,31 @@ static id_verdict id_from_scientific(const char *s, size_t n, char *out, size_t 
     return ID_REPAIRED;
 }
 
-const char *cs_value_id(const cs_value_ctx *c, const char *s, size_t n, char *buf, size_t cap,
-                        size_t *out_n)
+/* Both repairs need a run of digits followed by '.' or an exponent: one
+ * look at the leading digits rules them out for nearly every id. */
+static int may_be_number_form(const char *s, size_t n)
+{
+    size_t ip = digit_run(s, n);
+    return ip > 0 && ip < n && (s[ip] == '.' || s[ip] == 'E' || s[ip] == 'e');
+}
+
+const char *cs_value_id_slice(const cs_value_ctx *c, const char *s, size_t n, char *buf,
+                              size_t cap, size_t *out_n)
 {
     size_t tn;
-    const char *t = cs_value_trim(c, s, n, &tn);
+    const char *t = trim(c, s, n, &tn);
     *out_n = 0;
-    if (cap > 0)
-        buf[0] = '\0';
     if (tn == 0)
         return NULL;
     char fixed[64];
     size_t fn = 0;
     const char *why = NULL;
-    id_verdict v = tn < sizeof fixed ? id_from_decimal(t, tn, fixed, &fn, &why) : ID_KEEP;
-    if (v == ID_KEEP && tn < sizeof fixed)
-        v = id_from_scientific(t, tn, fixed, &fn, &why);
-    const char *use = v == ID_REPAIRED ? fixed : t;
+    id_verdict v = ID_KEEP;
+    if (tn < sizeof fixed && may_be_number_form(t, tn)) {
+        v = id_from_decimal(t, tn, fixed, &fn, &why);
+        if (v == ID_KEEP)
+            v = id_from_scientific(t, tn, fixed, &fn, &why);
+    }
     size_t un = v == ID_REPAIRED ? fn : tn;
     if (un >= cap) {
         char detail[96];
@@ -201,14 +238,33 @@ const char *cs_value_id(const cs_value_ctx *c, const char *s, size_t n, char *bu
         note(c, CS_FK_BAD_VALUE, t, tn, NULL, detail);
         return NULL;
     }
+    if (v == ID_KEEP) {
+        *out_n = tn;
+        return t;   /* as found: no copy */
+    }
+    /* repaired, or suspect: the finding shows the value in buf */
+    const char *use = v == ID_REPAIRED ? fixed : t;
     memcpy(buf, use, un);
     buf[un] = '\0';
     if (v == ID_REPAIRED)
         note(c, CS_FK_ID_FLOAT, t, tn, buf, NULL);
-    else if (v == ID_SUSPECT)
+    else
         note(c, CS_FK_BAD_VALUE, t, tn, buf, why);
     *out_n = un;
     return buf;
+}
+
+const char *cs_value_id(const cs_value_ctx *c, const char *s, size_t n, char *buf, size_t cap,
+                        size_t *out_n)
+{
+    if (cap > 0)
+        buf[0] = '\0';
+    const char *v = cs_value_id_slice(c, s, n, buf, cap, out_n);
+    if (v && v != buf) {
+        memcpy(buf, v, *out_n);
+        buf[*out_n] = '\0';
+    }
+    return v ? buf : NULL;
 }
 
 /* ---- integers ---------------------------------------------------------- */
@@ -247,7 +303,7 @@ static int parse_whole(const char *s, size_t n, int64_t *out, int *had_decimal)
 int32_t cs_value_int(const cs_value_ctx *c, const char *s, size_t n)
 {
     size_t tn;
-    const char *t = cs_value_trim(c, s, n, &tn);
+    const char *t = trim(c, s, n, &tn);
     if (tn == 0)
         return CS_INT_NONE;
     int64_t v;
@@ -273,7 +329,7 @@ int8_t cs_value_bool(const cs_value_ctx *c, const char *s, size_t n)
         {"yes", 1},  {"no", 0},    {"y", 1}, {"n", 0},
     };
     size_t tn;
-    const char *t = cs_value_trim(c, s, n, &tn);
+    const char *t = trim(c, s, n, &tn);
     if (tn == 0)
         return CS_BOOL_NONE;
     if (tn == 1 && (*t == '0' || *t == '1'))
@@ -539,17 +595,60 @@ static form_result parse_in_style(const char *s, size_t n, cs_date_style style, 
     return form_compact(s, n, out);
 }
 
+/* 1900-01-01 as a day number (days since 1970-01-01), a constant so the
+ * per-date check costs a comparison (the placeholder cases in test_values
+ * pin it: 70 years of 365 days and 17 leap days before 1970). */
+#define PLACEHOLDER_DAY (-25567)
+
 static int is_placeholder(cs_date d)
 {
-    return d == cs_date_from_ymd(PLACEHOLDER_Y, 1, 1);
+    return d == PLACEHOLDER_DAY;
+}
+
+/* Two digits at s as a number, or -1. */
+static int two_digits(const char *s)
+{
+    return is_digit(s[0]) && is_digit(s[1]) ? (s[0] - '0') * 10 + (s[1] - '0') : -1;
+}
+
+/* The forms nearly every date comes in, read without trying the others:
+ * exactly yyyy-mm-dd where the style accepts it (ISO, SQL Server, auto) and
+ * exactly dd/mm/yyyy (DMY, auto). Returns the date, or CS_DATE_NONE to
+ * leave the value to the full parser (another form, an impossible day, the
+ * placeholder), which then gives the same result and findings as ever. */
+static cs_date date_fast(const char *t, size_t tn, cs_date_style style)
+{
+    if (tn != 10)
+        return CS_DATE_NONE;
+    int y = -1, m = -1, d = -1;
+    if (t[4] == '-' && t[7] == '-' && style != CS_DATES_DMY && style != CS_DATES_ORACLE) {
+        int hi = two_digits(t), lo = two_digits(t + 2);
+        if (hi >= 0 && lo >= 0)
+            y = hi * 100 + lo;
+        m = two_digits(t + 5);
+        d = two_digits(t + 8);
+    } else if (t[2] == '/' && t[5] == '/' && (style == CS_DATES_DMY || style == CS_DATES_AUTO)) {
+        int hi = two_digits(t + 6), lo = two_digits(t + 8);
+        if (hi >= 0 && lo >= 0)
+            y = hi * 100 + lo;
+        m = two_digits(t + 3);
+        d = two_digits(t);
+    }
+    if (y < 0 || m < 0 || d < 0)
+        return CS_DATE_NONE;
+    cs_date v = cs_date_from_ymd(y, m, d);
+    return is_placeholder(v) ? CS_DATE_NONE : v;
 }
 
 cs_date cs_value_date(const cs_value_ctx *c, const char *s, size_t n, cs_date_style style)
 {
     size_t tn;
-    const char *t = cs_value_trim(c, s, n, &tn);
+    const char *t = trim(c, s, n, &tn);
     if (tn == 0)
         return CS_DATE_NONE;
+    cs_date quick = date_fast(t, tn, style);
+    if (quick != CS_DATE_NONE)
+        return quick;
     parsed_date p;
     form_result r = parse_in_style(t, tn, style, &p);
     if (r == FORM_NO && style != CS_DATES_AUTO) {
@@ -573,12 +672,14 @@ cs_date cs_value_date(const cs_value_ctx *c, const char *s, size_t n, cs_date_st
         note(c, CS_FK_PLACEHOLDER_DATE, t, tn, NULL, NULL);
         return CS_DATE_NONE;
     }
-    char iso[11];
-    cs_date_iso(p.date, iso);
-    if (p.serial)
-        note(c, CS_FK_EXCEL_SERIAL_DATE, t, tn, iso, NULL);
-    if (p.timed)
-        note(c, CS_FK_DATETIME_TIME, t, tn, iso, NULL);
+    if (p.serial || p.timed) {   /* the repaired text only when a finding needs it */
+        char iso[11];
+        cs_date_iso(p.date, iso);
+        if (p.serial)
+            note(c, CS_FK_EXCEL_SERIAL_DATE, t, tn, iso, NULL);
+        if (p.timed)
+            note(c, CS_FK_DATETIME_TIME, t, tn, iso, NULL);
+    }
     return p.date;
 }
 
@@ -603,9 +704,9 @@ cs_date cs_value_split_date(const cs_value_ctx *c, const char *day, size_t dn, c
 {
     const char *p[3];
     size_t pn[3];
-    p[0] = cs_value_trim(c, day, dn, &pn[0]);
-    p[1] = cs_value_trim(c, month, mn, &pn[1]);
-    p[2] = cs_value_trim(c, year, yn, &pn[2]);
+    p[0] = trim(c, day, dn, &pn[0]);
+    p[1] = trim(c, month, mn, &pn[1]);
+    p[2] = trim(c, year, yn, &pn[2]);
     if (pn[0] == 0 && pn[1] == 0 && pn[2] == 0)
         return CS_DATE_NONE;
     char orig[128];

@@ -49,6 +49,11 @@ const char *cs_value_trim(const cs_value_ctx *c, const char *s, size_t n, size_t
  * that does not fit in buf is left empty with CS_FK_BAD_VALUE. */
 const char *cs_value_id(const cs_value_ctx *c, const char *s, size_t n, char *buf, size_t cap,
                         size_t *out_n);
+/* The same, without the copy where none is needed: an identifier kept as
+ * found is returned as a slice of s (*out_n bytes, not NUL-terminated); a
+ * repaired or suspect one is in buf as above. For the extract's hot path. */
+const char *cs_value_id_slice(const cs_value_ctx *c, const char *s, size_t n, char *buf,
+                              size_t cap, size_t *out_n);
 
 /* Date. A named style is strict (a date in another form is CS_FK_BAD_DATE)
  * but Excel serials and placeholders are repaired in every style. Oracle

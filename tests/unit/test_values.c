@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "etl/values.h"
@@ -422,6 +423,82 @@ static void test_date_whitespace(void **state)
     assert_int_equal(n_kind(CS_FK_EXCEL_SERIAL_DATE), 1);
 }
 
+/* Every year/month/day combination (real and impossible) around the
+ * placeholder year and a leap year, written exactly yyyy-mm-dd and
+ * dd/mm/yyyy (the forms values.c reads on its fast path), in every style
+ * that takes one of them: a real date is that date with no finding, an
+ * impossible one X109, 1900-01-01 X108; a form the style does not take is
+ * X109 (or X108 for the placeholder). Also year 0000 and stray characters
+ * where the digits should be. */
+static void test_date_exact_forms_every_day(void **state)
+{
+    (void)state;
+    static const cs_date_style styles[] = {CS_DATES_AUTO, CS_DATES_ISO, CS_DATES_SQLSERVER,
+                                           CS_DATES_DMY};
+    static const int years[] = {1900, 2023, 2024, 0};
+    for (size_t si = 0; si < sizeof styles / sizeof styles[0]; si++)
+        for (size_t yi = 0; yi < sizeof years / sizeof years[0]; yi++)
+            for (int m = 0; m <= 13; m++)
+                for (int d = 0; d <= 32; d++)
+                    for (int dmy = 0; dmy <= 1; dmy++) {
+                        cs_date_style st = styles[si];
+                        int y = years[yi];
+                        char text[16];
+                        if (dmy)
+                            snprintf(text, sizeof text, "%02d/%02d/%04d", d, m, y);
+                        else
+                            snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, d);
+                        int taken = dmy ? st == CS_DATES_DMY || st == CS_DATES_AUTO
+                                        : st != CS_DATES_DMY;
+                        cs_date real = cs_date_is_valid_ymd(y, m, d) ? D(y, m, d) : CS_DATE_NONE;
+                        int placeholder = real == D(1900, 1, 1);
+                        cs_finding_kind want = placeholder ? CS_FK_PLACEHOLDER_DATE
+                                               : taken && real != CS_DATE_NONE ? CS_FK_COUNT
+                                                                               : CS_FK_BAD_DATE;
+                        expect_date(text, st, want == CS_FK_COUNT ? real : CS_DATE_NONE, want);
+                    }
+    static const char *const stray[] = {"2025-0a-31", "2025-03-3a", "20a5-03-31", "2025-03-31",
+                                        "a1/03/2025", "31/0a/2025", "31/03/20a5", "31/03/2025"};
+    for (size_t i = 0; i < sizeof stray / sizeof stray[0]; i++) {
+        int ok = i == 3 || i == 7;
+        expect_date(stray[i], CS_DATES_AUTO, ok ? D(2025, 3, 31) : CS_DATE_NONE,
+                    ok ? CS_FK_COUNT : CS_FK_BAD_DATE);
+    }
+}
+
+/* The copy-free form: an id kept as found is a slice of the input; a
+ * repaired or suspect one is in the buffer; the findings are cs_value_id's. */
+static void test_id_slice(void **state)
+{
+    (void)state;
+    char buf[64];
+    size_t n = 99;
+    reset();
+    const char *in = "  P000123 ;";
+    const char *got = cs_value_id_slice(&C, in, 9, buf, sizeof buf, &n);
+    assert_ptr_equal(got, in + 2);
+    assert_int_equal(n, 7);
+    assert_memory_equal(got, "P000123", 7);
+    expect_only(CS_FK_WHITESPACE);
+    reset();
+    got = cs_value_id_slice(&C, S("123456.0"), buf, sizeof buf, &n);
+    assert_ptr_equal(got, buf);
+    assert_string_equal(buf, "123456");
+    assert_int_equal(n, 6);
+    expect_only(CS_FK_ID_FLOAT);
+    reset();
+    got = cs_value_id_slice(&C, S("123.4"), buf, sizeof buf, &n);
+    assert_ptr_equal(got, buf);
+    assert_string_equal(buf, "123.4");
+    expect_only(CS_FK_BAD_VALUE);
+    reset();
+    assert_null(cs_value_id_slice(&C, S("   "), buf, sizeof buf, &n));
+    assert_int_equal(n, 0);
+    expect_only(CS_FK_COUNT);
+    assert_null(cs_value_id_slice(&C, S("ABCDEFGH"), buf, 8, &n));   /* does not fit */
+    expect_only(CS_FK_BAD_VALUE);
+}
+
 static void test_date_style_parse(void **state)
 {
     (void)state;
@@ -528,6 +605,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_date_bad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_date_strict_styles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_date_whitespace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_date_exact_forms_every_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_id_slice, setup, teardown),
         cmocka_unit_test(test_date_style_parse),
         cmocka_unit_test_setup_teardown(test_split_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split_date_rejects, setup, teardown),
