@@ -445,6 +445,121 @@ static void test_duplicates_and_orphans(void **state)
     done(&r);
 }
 
+/* Enough rows that the repeat check splits ids into many partitions and
+ * person references go through its lookahead: every repeat is reported, in
+ * row order, against the row that had the id first; every person_id that
+ * names no person is reported, including runs of the same one; X119 comes
+ * after every X118. Codes and texts repeated from row to row (which the
+ * extract remembers) keep their findings on every row. */
+enum { NP = 12000, NC = 12000 };
+
+static void test_checks_at_scale(void **state)
+{
+    (void)state;
+    put("codes", "kind.tsv", "local\tdfe\nvisit\tV\n");
+    char path[600];
+    snprintf(path, sizeof path, "%s/in/p.csv", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("ID\n", f);
+    /* ids in a scrambled order; rows NP.. repeat earlier ids */
+    static int pid_of_row[NP + 40];
+    for (int i = 0; i < NP; i++)
+        pid_of_row[i] = (int)(((long)i * 7919) % NP);
+    for (int k = 0; k < 40; k++)
+        pid_of_row[NP + k] = pid_of_row[(k * 997) % NP];
+    pid_of_row[NP + 39] = pid_of_row[NP + 38];   /* the same repeat twice */
+    for (int i = 0; i < NP + 40; i++)
+        fprintf(f, "P%d\n", pid_of_row[i]);
+    fclose(f);
+
+    snprintf(path, sizeof path, "%s/in/c.csv", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("ID,PID,KIND,NOTE\n", f);
+    static char want_orphan[NC];
+    for (int i = 0; i < NC; i++) {
+        int group = i / 3;                           /* runs of three rows per child */
+        char pid[32] = "";
+        if (group % 50 == 7)
+            snprintf(pid, sizeof pid, "Z%d", group); /* a run naming no person */
+        else if (group % 50 != 9)                    /* (9: no person_id at all) */
+            snprintf(pid, sizeof pid, "P%d", (group * 31) % NP);
+        want_orphan[i] = pid[0] == 'Z';
+        fprintf(f, "C%d,%s,%s,note %d\n", i == NC - 1 ? 5 : i, pid,
+                i % 2 ? "visit" : "phone", group);
+    }
+    fclose(f);
+
+    run r;
+    extract(&r, "defaults: { codes: codes }\n"
+                "entities:\n"
+                "  person: { file: p.csv, fields: { id: ID } }\n"
+                "  contact:\n"
+                "    file: c.csv\n"
+                "    fields: { id: ID, person_id: PID, source: { column: KIND, codes: kind },\n"
+                "              outcome: NOTE }\n");
+    assert_int_equal(r.st, CS_OK);
+    assert_int_equal(CS_COUNT(&r.m, person), NP + 40);
+    assert_int_equal(CS_COUNT(&r.m, contact), NC);
+
+    /* X118: the 40 person repeats in row order, then the contact C5 */
+    assert_int_equal(count_kind(&r, CS_FK_DUPLICATE_ID), 41);
+    size_t k = 0;
+    for (int i = 0; i < NP + 40; i++) {
+        int first = -1;
+        for (int j = 0; j < i && first < 0; j++)
+            if (pid_of_row[j] == pid_of_row[i])
+                first = j;
+        if (first < 0)
+            continue;
+        const cs_finding *x = nth_kind(&r, CS_FK_DUPLICATE_ID, k++);
+        assert_string_equal(x->entity, "person");
+        assert_int_equal(x->line, (uint64_t)i + 2);
+        char also[64];
+        snprintf(also, sizeof also, "p.csv:%d", first + 2);
+        assert_non_null(strstr(x->detail, also));
+    }
+    const cs_finding *x = nth_kind(&r, CS_FK_DUPLICATE_ID, k);
+    assert_string_equal(x->entity, "contact");
+    assert_string_equal(x->source_id, "C5");
+    assert_int_equal(x->line, NC + 1);
+    assert_non_null(strstr(x->detail, "c.csv:7"));
+
+    /* X119: every row of every Z run, in order, after every X118 */
+    size_t orphans = 0, last_dup = 0, first_orphan = r.fx.count;
+    for (size_t i = 0; i < r.fx.count; i++) {
+        if (r.fx.items[i].kind == CS_FK_DUPLICATE_ID)
+            last_dup = i;
+        else if (r.fx.items[i].kind == CS_FK_ORPHAN && first_orphan == r.fx.count)
+            first_orphan = i;
+    }
+    assert_true(last_dup < first_orphan);
+    for (int i = 0; i < NC; i++) {
+        if (!want_orphan[i])
+            continue;
+        const cs_finding *o = nth_kind(&r, CS_FK_ORPHAN, orphans++);
+        assert_non_null(o);
+        assert_int_equal(o->line, (uint64_t)i + 2);
+        char zid[32];
+        snprintf(zid, sizeof zid, "Z%d", i / 3);
+        assert_string_equal(o->original, zid);
+    }
+    assert_int_equal(count_kind(&r, CS_FK_ORPHAN), orphans);
+
+    /* repeated values: unmapped codes reported on every row, texts intact */
+    assert_int_equal(count_kind(&r, CS_FK_UNMAPPED_CODE), NC / 2);
+    const cs_contact *c = CS_TABLE(&r.m, contact);
+    for (int i = 0; i < NC; i++) {
+        char note[32];
+        snprintf(note, sizeof note, "note %d", i / 3);
+        assert_string_equal(c[i].outcome, note);
+        assert_string_equal(c[i].source, i % 2 ? "V" : "PHONE");
+        assert_ptr_equal(c[i].source, cs_intern_find(&r.m.codes, c[i].source, strlen(c[i].source)));
+    }
+    done(&r);
+}
+
 static void test_files_missing_and_empty(void **state)
 {
     (void)state;
@@ -616,6 +731,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_columns_blank_ragged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_file_facts_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_and_orphans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checks_at_scale, setup, teardown),
         cmocka_unit_test_setup_teardown(test_files_missing_and_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixed_xml_gzip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dump_and_findings_csv, setup, teardown),
