@@ -468,8 +468,9 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh
         free(order);
         if (st != CS_OK)
             break;
-        size_t q = (size_t)snprintf(sql, sizeof sql, "ALTER TABLE %s ADD PRIMARY KEY (la_key, %s);",
-                                    part, p.cols[0].name);
+        size_t q = (size_t)snprintf(sql, sizeof sql,
+                                    "ALTER TABLE %s ADD CONSTRAINT %s_pkey PRIMARY KEY (la_key, %s);",
+                                    part, part, p.cols[0].name);
         for (int j = 0; j < idx->n[s] && q < sizeof sql; j++)
             q += (size_t)snprintf(sql + q, sizeof sql - q, "CREATE %sINDEX ON %s %s;",
                                   strncmp(idx->def[s][j], "UNIQUE ", 7) == 0 ? "UNIQUE " : "",
@@ -516,6 +517,9 @@ cs_status cs_wh_swap_facts(PGconn *c, long long la, cs_diag *d)
                           t, t, la, la);
         if (st == CS_OK)
             st = exec_fmt(c, d, "ALTER TABLE %s_la%lld_new RENAME TO %s_la%lld", t, la, t, la);
+        if (st == CS_OK)   /* the key keeps the name the partition's key had */
+            st = exec_fmt(c, d, "ALTER TABLE %s_la%lld RENAME CONSTRAINT %s_la%lld_new_pkey TO %s_la%lld_pkey",
+                          t, la, t, la, t, la);
         if (st != CS_OK)
             return st;
     }

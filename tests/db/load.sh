@@ -55,6 +55,11 @@ changed=$(grep '^>' "$TMP/diff" | cut -d'|' -f1 | tr -d '> ' | sort | tr '\n' ' 
 expect_sql "SELECT count(*) - $exc_before FROM fact_exception" \
     "$(sql "SELECT count(*) FROM fact_exception WHERE run_id = 1")"
 expect_sql "SELECT count(*) FROM meta_run" 3
+# the swapped-in partitions keep their names, keys and indexes
+expect_sql "SELECT string_agg(conname, ',') FROM pg_constraint WHERE contype = 'p'
+            AND conrelid = 'fact_referral_la1'::regclass" fact_referral_la1_pkey
+expect_sql "SELECT count(*) FROM pg_indexes WHERE tablename = 'fact_referral_la1'" 2
+expect_sql "SELECT count(*) FROM pg_class WHERE relname LIKE '%\_new'" 0
 # the same exception in both runs has the same fingerprint
 expect_sql "SELECT count(*) FROM exceptions_compare(1, 3) WHERE status <> 'still open'" 0
 
