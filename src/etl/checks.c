@@ -47,10 +47,19 @@ static const char *row_text(const cs_model *m, cs_entity_id e, size_t i, const c
     return *(const char *const *)cs_field_ptr(cs_model_row(m, e, i), f);
 }
 
+/* A row and its id's hash. */
+typedef struct {
+    uint32_t hash;
+    uint32_t row;
+} ref;
+
 /* ---- X119: person_id naming no person ---- */
 
 /* The person ids, their text copied end to end; open addressing on slots
- * that point into it. */
+ * that point into it. A slot's home is the top bits of the hash, so the
+ * index is built in hash order (counted into 256 buckets first): each
+ * bucket's inserts stay in one small stretch of the table instead of
+ * touching a fresh page per insert. */
 typedef struct {
     const char *text;     /* NULL = empty */
     uint32_t hash;
@@ -60,40 +69,60 @@ typedef struct {
     char *blob;
     pslot *slots;
     size_t mask;
+    unsigned shift;       /* home slot = hash >> shift */
 } person_index;
+
+static size_t index_home(const person_index *x, uint32_t h)
+{
+    return h >> x->shift;
+}
 
 static void person_index_build(person_index *x, const cs_model *m)
 {
     const cs_table *t = &m->tables[CS_E_person];
     const cs_field_desc *f = &t->desc->fields[0];
-    size_t bytes = 1;
-    for (size_t i = 0; i < t->count; i++) {
-        const char *id = row_text(m, CS_E_person, i, f);
-        if (id)
-            bytes += strlen(id) + 1;
-    }
     size_t cap = 16;
+    unsigned logcap = 4;
     while (cap < t->count * 2)
-        cap *= 2;
-    x->blob = cs_xmalloc(bytes);
+        cap *= 2, logcap++;
     x->slots = cs_xcalloc(cap, sizeof *x->slots);
     x->mask = cap - 1;
-    char *w = x->blob;
+    x->shift = 32 - logcap;
+    /* hash every id, counting per bucket (the hash's top 8 bits) */
+    uint32_t *hashes = cs_xmalloc((t->count ? t->count : 1) * sizeof *hashes);
+    size_t start[257] = {0}, bytes = 1;
     for (size_t i = 0; i < t->count; i++) {
         const char *id = row_text(m, CS_E_person, i, f);
         if (!id)
             continue;
-        uint32_t h = hash_id(id);
-        size_t j = h & x->mask;
+        hashes[i] = hash_id(id);
+        start[(hashes[i] >> 24) + 1]++;
+        bytes += strlen(id) + 1;
+    }
+    for (size_t b = 0; b < 256; b++)
+        start[b + 1] += start[b];
+    ref *order = cs_xmalloc((start[256] ? start[256] : 1) * sizeof *order);
+    for (size_t i = 0; i < t->count; i++)
+        if (row_text(m, CS_E_person, i, f))
+            order[start[hashes[i] >> 24]++] = (ref){hashes[i], (uint32_t)i};
+    free(hashes);
+    size_t n = start[256];   /* ids in all (the scatter left start[256] alone) */
+    x->blob = cs_xmalloc(bytes);
+    char *w = x->blob;
+    for (size_t k = 0; k < n; k++) {
+        const char *id = row_text(m, CS_E_person, order[k].row, f);
+        uint32_t h = order[k].hash;
+        size_t j = index_home(x, h);
         while (x->slots[j].text && !(x->slots[j].hash == h && strcmp(x->slots[j].text, id) == 0))
             j = (j + 1) & x->mask;
         if (x->slots[j].text)
             continue;   /* a repeated person id: once is enough here */
-        size_t n = strlen(id) + 1;
-        memcpy(w, id, n);
+        size_t len = strlen(id) + 1;
+        memcpy(w, id, len);
         x->slots[j] = (pslot){w, h};
-        w += n;
+        w += len;
     }
+    free(order);
 }
 
 static void person_index_free(person_index *x)
@@ -105,7 +134,7 @@ static void person_index_free(person_index *x)
 
 static int person_index_has(const person_index *x, const char *id, uint32_t h)
 {
-    for (size_t j = h & x->mask; x->slots[j].text; j = (j + 1) & x->mask)
+    for (size_t j = index_home(x, h); x->slots[j].text; j = (j + 1) & x->mask)
         if (x->slots[j].hash == h && strcmp(x->slots[j].text, id) == 0)
             return 1;
     return 0;
@@ -154,12 +183,12 @@ static void ref_step(ref_walk *w, const cs_model *m, cs_entity_id e, size_t i, s
                   (p->id == before->id || strcmp(p->id, before->id) == 0);
         if (p->id && !p->same) {
             p->hash = hash_id(p->id);
-            __builtin_prefetch(&w->x->slots[p->hash & w->x->mask]);
+            __builtin_prefetch(&w->x->slots[index_home(w->x, p->hash)]);
         }
     }
     if (i >= AHEAD / 2 && i - AHEAD / 2 < rows) {
         const pending *p = &w->ring[(i - AHEAD / 2) % RING];
-        const pslot *sl = p->id && !p->same ? &w->x->slots[p->hash & w->x->mask] : NULL;
+        const pslot *sl = p->id && !p->same ? &w->x->slots[index_home(w->x, p->hash)] : NULL;
         if (sl && sl->text && sl->hash == p->hash)
             __builtin_prefetch(sl->text);
     }
@@ -194,11 +223,6 @@ static void report_orphans(cs_model *m, cs_findings *fx, cs_entity_id e, const r
 }
 
 /* ---- X118: repeated ids ---- */
-
-typedef struct {
-    uint32_t hash;
-    uint32_t row;
-} ref;
 
 typedef struct {
     uint32_t row, first;   /* a repeat and the row that had the id first */

@@ -81,12 +81,24 @@ struct cs_last_text {
     size_t len;
 };
 
+/* Equal slices; a plain loop, as values are a few bytes. The last byte
+ * first: consecutive ids (VIS6, VIS7) differ there. */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n && a[n - 1] != b[n - 1])
+        return 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 static const char *model_text(cs_extractor *x, const cs_xfield *f, const char *s, size_t n)
 {
     struct cs_last_text *l = f->last;
     if (!l)
         return cs_arena_strndup(&x->m->arena, s, n);
-    if (!(l->text && l->len == n && memcmp(l->text, s, n) == 0)) {
+    if (!(l->text && l->len == n && same_bytes(l->text, s, n))) {
         l->text = cs_arena_strndup(&x->m->arena, s, n);
         l->len = n;
     }
