@@ -1,5 +1,6 @@
 #include "warehouse/facts.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,8 @@ typedef struct {
     char name[48];
     col_kind kind;
     const cs_field_desc *f, *g;   /* the field(s) the value comes from */
+    const char *last_id;          /* key columns: the id looked up last and its key */
+    long long last_key;           /* (neighbouring rows mostly share a child or worker) */
 } fact_col;
 
 typedef struct {
@@ -245,13 +248,24 @@ const char *cs_wh_fact_table(size_t i)
     return i < NSPECS ? specs[i].table : NULL;
 }
 
-static void put_col(cs_copy *o, const void *row, const fact_col *c, const cs_wh_keys *k)
+static long long key_of(fact_col *c, const cs_keymap *m, const char *id)
+{
+    if (!id)
+        return 0;
+    if (!c->last_id || strcmp(id, c->last_id) != 0) {
+        c->last_key = cs_keymap_get(m, id);
+        c->last_id = id;
+    }
+    return c->last_key;
+}
+
+static void put_col(cs_copy *o, const void *row, fact_col *c, const cs_wh_keys *k)
 {
     switch (c->kind) {
     case COL_FIELD: put_field(o, row, c->f); break;
-    case COL_CHILD: put_key(o, cs_keymap_get(&k->child, str_field(row, c->f))); break;
-    case COL_TEAM: put_key(o, cs_keymap_get(&k->team, str_field(row, c->f))); break;
-    case COL_WORKER: put_key(o, cs_keymap_get(&k->worker, str_field(row, c->f))); break;
+    case COL_CHILD: put_key(o, key_of(c, &k->child, str_field(row, c->f))); break;
+    case COL_TEAM: put_key(o, key_of(c, &k->team, str_field(row, c->f))); break;
+    case COL_WORKER: put_key(o, key_of(c, &k->worker, str_field(row, c->f))); break;
     case COL_DISTRICT: {
         char pd[64];
         if (cs_postcode_district(str_field(row, c->f), pd, sizeof pd))
@@ -372,6 +386,7 @@ static cs_status async_wait(async_batch *a)
 }
 
 typedef struct {
+    uint64_t prefix;      /* the id's first 8 bytes, big-endian: most comparisons end here */
     const char *id;
     size_t row;
 } id_row;
@@ -379,6 +394,8 @@ typedef struct {
 static int by_id_then_row(const void *a, const void *b)
 {
     const id_row *x = a, *y = b;
+    if (x->prefix != y->prefix)
+        return x->prefix < y->prefix ? -1 : 1;
     int c = strcmp(x->id, y->id);
     return c ? c : (x->row > y->row) - (x->row < y->row);
 }
@@ -392,17 +409,75 @@ static id_row *rows_by_id(const cs_table *t, const cs_entity_desc *ed, size_t *n
     size_t k = 0;
     for (size_t i = 0; i < t->count; i++) {
         const char *id = str_field(t->rows + i * ed->size, &ed->fields[0]);
-        if (id && *id)
-            v[k++] = (id_row){id, i};
+        if (!id || !*id)
+            continue;
+        uint64_t prefix = 0;
+        size_t j = 0;
+        for (; j < 8 && id[j]; j++)
+            prefix = prefix << 8 | (unsigned char)id[j];
+        prefix <<= 8 * (8 - j);
+        v[k++] = (id_row){prefix, id, i};
     }
     qsort(v, k, sizeof *v, by_id_then_row);
     *n = k;
     return v;
 }
 
+/* Every fact's row order, worked out on a second thread while the
+ * dimensions are merged (the server busy, this process mostly waiting). */
+struct cs_wh_prep {
+    const cs_model *m;
+    cs_wh_keys *keys;     /* its factor literals are filled here too */
+    id_row *order[NSPECS];
+    size_t n[NSPECS];
+    pthread_t thread;
+    int running;
+};
+
+static void *prepare_orders(void *arg)
+{
+    cs_wh_prep *p = arg;
+    cs_wh_keys_factors(p->keys, p->m);
+    for (size_t s = 0; s < NSPECS; s++) {
+        const cs_entity_desc *ed = cs_entity_find(specs[s].entity);
+        p->order[s] = ed ? rows_by_id(&p->m->tables[ed->id], ed, &p->n[s]) : NULL;
+    }
+    return NULL;
+}
+
+cs_wh_prep *cs_wh_facts_prepare(const cs_model *m, cs_wh_keys *keys)
+{
+    cs_wh_prep *p = cs_xcalloc(1, sizeof *p);
+    p->m = m;
+    p->keys = keys;
+    if (pthread_create(&p->thread, NULL, prepare_orders, p) == 0)
+        p->running = 1;
+    else
+        prepare_orders(p);   /* no thread: do it now */
+    return p;
+}
+
+static void prep_wait(cs_wh_prep *p)
+{
+    if (p->running) {
+        pthread_join(p->thread, NULL);
+        p->running = 0;
+    }
+}
+
+void cs_wh_facts_prep_free(cs_wh_prep *p)
+{
+    if (!p)
+        return;
+    prep_wait(p);
+    for (size_t s = 0; s < NSPECS; s++)
+        free(p->order[s]);
+    free(p);
+}
+
 /* Encode rows [*i, n) of a fact. Encoding ahead (ahead != NULL), it stops
  * as soon as the server has finished what it was doing, or memory fills. */
-static void encode_rows(cs_copy *o, const fact_plan *p, const cs_table *t, const id_row *order,
+static void encode_rows(cs_copy *o, fact_plan *p, const cs_table *t, const id_row *order,
                         size_t n, size_t *i, const cs_wh_keys *k, uint64_t *rows,
                         async_batch *ahead)
 {
@@ -429,9 +504,10 @@ static void encode_rows(cs_copy *o, const fact_plan *p, const cs_table *t, const
 /* Each fact: CREATE TABLE, COPY, primary key and indexes. The index builds
  * and the next CREATE TABLE are sent without waiting, and the next fact's
  * rows are encoded meanwhile, so the client's work overlaps the server's. */
-cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh_keys *k,
-                           uint64_t *rows, cs_diag *d)
+cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, cs_wh_prep *prep,
+                           const cs_wh_keys *k, uint64_t *rows, cs_diag *d)
 {
+    prep_wait(prep);
     long long la = k->la_key;
     index_defs *idx = cs_xmalloc(sizeof *idx);
     cs_status st = secondary_indexes(c, idx, d);
@@ -452,8 +528,8 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh
         char part[128];
         snprintf(part, sizeof part, "%s_la%lld_new", specs[s].table, la);
         const cs_table *t = &m->tables[p.ed->id];
-        size_t n = 0, i = 0;
-        id_row *order = rows_by_id(t, p.ed, &n);
+        size_t n = prep->n[s], i = 0;
+        const id_row *order = prep->order[s];
         if (batch.pending) {
             cs_copy_spool(o, ENCODE_AHEAD);
             encode_rows(o, &p, t, order, n, &i, k, rows, &batch);
@@ -465,7 +541,6 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, const cs_wh
             encode_rows(o, &p, t, order, n, &i, k, rows, NULL);
             st = cs_copy_end(o, part, d);
         }
-        free(order);
         if (st != CS_OK)
             break;
         size_t q = (size_t)snprintf(sql, sizeof sql,

@@ -137,6 +137,7 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
     cs_copy_init(&o, c);
     cs_date valid_from = meta->reference_date != CS_DATE_NONE ? meta->reference_date : today();
     uint64_t rows = 0;
+    cs_wh_prep *prep = cs_wh_facts_prepare(m, &keys);
     st = cs_wh_merge_calendar(&o, meta->calendar, d);
     if (st == CS_OK)
         st = cs_wh_merge_org(&o, m, &keys, &rows, d);
@@ -146,8 +147,7 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
         st = cs_wh_merge_children(&o, m, valid_from, &keys, &rows, d);
     double t1 = now_seconds();
     if (st == CS_OK) {
-        cs_wh_keys_factors(&keys, m);
-        st = cs_wh_load_facts(c, &o, m, &keys, &rows, d);
+        st = cs_wh_load_facts(c, &o, m, prep, &keys, &rows, d);
     }
     if (st == CS_OK)
         st = cs_wh_load_exceptions(&o, exc, &keys, &rows, d);
@@ -158,6 +158,7 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
     stats->bytes_copied = o.bytes;
     stats->seconds_dims = t1 - t0;
     stats->seconds_copy = t2 - t1;
+    cs_wh_facts_prep_free(prep);
     cs_copy_free(&o);
     cs_wh_keys_free(&keys);
     if (st != CS_OK)
