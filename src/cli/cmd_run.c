@@ -192,6 +192,7 @@ int cs_cmd_load(int argc, char **argv)
     job.allocation_rule = "latest";
     job.annexa_template = "current";
     job.reference_date = CS_DATE_NONE;
+    job.want_cin = job.want_ssda903 = 1;   /* load validates both returns' rules */
     const char *output = NULL;
     int quiet = 0;
     static const struct option opts[] = {{"profile", required_argument, NULL, 'p'},
