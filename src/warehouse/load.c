@@ -146,9 +146,8 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
     if (st == CS_OK)
         st = cs_wh_merge_children(&o, m, valid_from, &keys, &rows, d);
     double t1 = now_seconds();
-    if (st == CS_OK) {
+    if (st == CS_OK)
         st = cs_wh_load_facts(c, &o, m, prep, &keys, &rows, d);
-    }
     if (st == CS_OK)
         st = cs_wh_load_exceptions(&o, exc, &keys, &rows, d);
     double t2 = now_seconds();
@@ -181,7 +180,7 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
     snprintf(sql, sizeof sql,
              "UPDATE meta_run SET finished_at = clock_timestamp(), row_counts = %s::jsonb, "
              "findings = %s::jsonb, outcome = 'loaded' WHERE run_id = %lld",
-             lit(a, sizeof a, g), lit(b, sizeof b, f), run_id);
+             lit((char[8192]){0}, 8192, g), lit(b, sizeof b, f), run_id);
     st = cs_wh_exec(c, sql, d);
     stats->exceptions = exc ? exc->count : 0;
     stats->seconds_swap = now_seconds() - t3;
