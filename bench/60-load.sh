@@ -33,12 +33,11 @@ cleanup() {
 }
 trap cleanup EXIT
 now() { date +%s.%N; }
-fresh() {   # fresh cluster folder name; created by the command that uses it
-    local w="$root/wh-$1"
+fresh() {   # sets w to a fresh cluster folder (created by the command that uses it)
+    w="$root/wh-$1"
     "$CSCDW" warehouse stop --warehouse-dir "$w" >/dev/null 2>&1 || true
     rm -rf "$w"
-    clusters+=("$w")
-    echo "$w"
+    clusters+=("$w")   # not in a $(...) subshell: the trap must see it
 }
 synth() {   # children -> input folder (kept between runs)
     local in="$root/ssd-$1"
@@ -55,9 +54,10 @@ stage_secs() { sed -n "s/^  time .* $1 \([0-9.]*\)s.*/\1/p" "$2"; }
 in=$(synth "$N")
 dump="$root/dump-$N"
 rm -rf "$dump"; mkdir -p "$dump"; chmod 755 "$dump"
-w=$(fresh dump)
+fresh dump
 CSCDW_LOAD_DUMP="$dump" load_cmd "$in" "$w" > "$root/dump.out" 2>&1 ||
     { cat "$root/dump.out"; exit 1; }
+"$CSCDW" warehouse stop --warehouse-dir "$w" > /dev/null 2>&1
 rows=$(cat "$dump"/*.copy | wc -l)
 mb=$(du -cm "$dump"/*.copy | tail -1 | cut -f1)
 chmod 644 "$dump"/*
@@ -73,7 +73,7 @@ chmod 644 "$dump"/*
 
 best_raw="" best_load=""
 for round in 1 2; do
-    w=$(fresh "raw$round")
+    fresh "raw$round"
     "$CSCDW" warehouse init --warehouse-dir "$w" > /dev/null 2>&1
     t0=$(now)
     "$CSCDW" warehouse psql --warehouse-dir "$w" -q -v ON_ERROR_STOP=1 -f "$root/raw.sql" > /dev/null
@@ -81,7 +81,7 @@ for round in 1 2; do
     "$CSCDW" warehouse stop --warehouse-dir "$w" > /dev/null 2>&1
     [ -z "$best_raw" ] || awk -v a="$t" -v b="$best_raw" 'BEGIN { exit !(a < b) }' && best_raw=$t
 
-    w=$(fresh "load$round")
+    fresh "load$round"
     "$CSCDW" warehouse init --warehouse-dir "$w" > /dev/null 2>&1
     load_cmd "$in" "$w" > "$root/load.out" 2>&1 || { cat "$root/load.out"; exit 1; }
     t=$(stage_secs load "$root/load.out")
@@ -98,7 +98,7 @@ awk -v n="$rows" -v mb="$mb" -v r="$best_raw" -v l="$best_load" -v c="$N" 'BEGIN
 
 [ "$BIG" -gt 0 ] || exit 0
 in=$(synth "$BIG")
-w=$(fresh big)
+fresh big
 "$CSCDW" warehouse init --warehouse-dir "$w" > /dev/null 2>&1
 t0=$(now)
 load_cmd "$in" "$w" > "$root/big.out" 2>&1 || { cat "$root/big.out"; exit 1; }
