@@ -285,7 +285,7 @@ static cs_status read_header(cs_table_reader *t, int has_header, cs_diag *d)
 static cs_status open_text(cs_table_reader *t, const cs_table_spec *spec, cs_findings *findings,
                            cs_diag *d)
 {
-    cs_status st = cs_bytesrc_open(&t->src, t->path, d);
+    cs_status st = t->src ? CS_OK : cs_bytesrc_open(&t->src, t->path, d);
     if (st != CS_OK)
         return st;
     st = cs_textsrc_open(&t->text, t->src, spec->encoding, spec->invalid, findings, d);
@@ -331,7 +331,7 @@ static cs_status open_format(cs_table_reader *t, const cs_table_spec *spec,
         }
         return CS_OK;
     case CS_TABLE_XML: {
-        if ((st = cs_bytesrc_open(&t->src, t->path, d)) != CS_OK)
+        if (!t->src && (st = cs_bytesrc_open(&t->src, t->path, d)) != CS_OK)
             return st;
         st = cs_xmlrec_open(&t->xml, t->src, spec->record_element, d);
         if (st != CS_OK) {
@@ -353,13 +353,15 @@ static cs_status open_format(cs_table_reader *t, const cs_table_spec *spec,
                        (int)spec->format);
 }
 
-cs_status cs_table_open(cs_table_reader **out, const char *path, const cs_table_spec *spec,
-                        cs_findings *findings, cs_diag *d)
+/* src: the bytes, already open (owned from here), or NULL to open path. */
+static cs_status open_table(cs_table_reader **out, const char *path, cs_bytesrc *src,
+                            const cs_table_spec *spec, cs_findings *findings, cs_diag *d)
 {
     *out = NULL;
     cs_table_reader *t = cs_xcalloc(1, sizeof *t);
     t->format = spec->format;
     t->path = cs_xstrdup(path);
+    t->src = src;
     cs_arena_init(&t->arena, 0);
     cs_status st = open_format(t, spec, findings, d);
     if (st != CS_OK) {
@@ -368,6 +370,18 @@ cs_status cs_table_open(cs_table_reader **out, const char *path, const cs_table_
     }
     *out = t;
     return CS_OK;
+}
+
+cs_status cs_table_open(cs_table_reader **out, const char *path, const cs_table_spec *spec,
+                        cs_findings *findings, cs_diag *d)
+{
+    return open_table(out, path, NULL, spec, findings, d);
+}
+
+cs_status cs_table_open_src(cs_table_reader **out, cs_bytesrc *src, const cs_table_spec *spec,
+                            cs_findings *findings, cs_diag *d)
+{
+    return open_table(out, cs_bytesrc_name(src), src, spec, findings, d);
 }
 
 void cs_table_close(cs_table_reader *t)

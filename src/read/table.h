@@ -30,6 +30,11 @@ typedef struct cs_table_reader cs_table_reader;
 
 cs_status cs_table_open(cs_table_reader **out, const char *path, const cs_table_spec *spec,
                         cs_findings *findings, cs_diag *d);
+/* The same over bytes already open (a file, or memory: cs_bytesrc_open_mem);
+ * the reader owns src from here, also when opening fails. Its name is the
+ * table's path in messages. */
+cs_status cs_table_open_src(cs_table_reader **out, cs_bytesrc *src, const cs_table_spec *spec,
+                            cs_findings *findings, cs_diag *d);
 /* Column names (header). Available right after open. */
 size_t cs_table_ncolumns(const cs_table_reader *t);
 const char *cs_table_column(const cs_table_reader *t, size_t i);

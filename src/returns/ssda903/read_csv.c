@@ -378,14 +378,20 @@ static void map_columns(csv_reader *r, table_file *tf, const cs_903_table *t, co
 
 /* ---- opening candidates ------------------------------------------------------------------ */
 
-static cs_status open_candidate(csv_reader *r, const char *path, cs_diag *d)
+/* mem: the file's bytes when it is in memory, else NULL (read from path). */
+static cs_status open_candidate(csv_reader *r, const char *path, const cs_903_mem_file *mem,
+                                cs_diag *d)
 {
     cs_table_spec spec = {.format = CS_TABLE_CSV,
                           .encoding = CS_ENC_AUTO,
                           .invalid = CS_INVALID_REPLACE,
                           .has_header = 1};
     cs_table_reader *tr = NULL;
-    cs_status st = cs_table_open(&tr, path, &spec, r->findings, d);
+    cs_bytesrc *src = NULL;
+    cs_status st = mem ? cs_bytesrc_open_mem(&src, mem->data, mem->len, path, d) : CS_OK;
+    if (st == CS_OK)
+        st = src ? cs_table_open_src(&tr, src, &spec, r->findings, d)
+                 : cs_table_open(&tr, path, &spec, r->findings, d);
     if (st != CS_OK)
         return st;
     int ti = recognise(r, tr, path);
@@ -473,16 +479,17 @@ static void reader_free(csv_reader *r)
     free(r->buf);
 }
 
-/* origin: the folder the files came from (named by missing-table findings), or NULL. */
-static cs_status read_files(const char *const *paths, size_t npaths, const char *origin,
-                            const cs_903_year *year, cs_dataset *out, cs_findings *findings,
-                            cs_diag *d)
+/* origin: the folder the files came from (named by missing-table findings), or NULL;
+ * mem: the files' bytes when they are in memory (paths are then their names), or NULL. */
+static cs_status read_files(const char *const *paths, const cs_903_mem_file *mem, size_t npaths,
+                            const char *origin, const cs_903_year *year, cs_dataset *out,
+                            cs_findings *findings, cs_diag *d)
 {
     cs_ds_init(out, &cs_903_schema);
     csv_reader r = {.ds = out, .findings = findings, .year = year};
     cs_status st = CS_OK;
     for (size_t i = 0; i < npaths && st == CS_OK; i++)
-        st = open_candidate(&r, paths[i], d);
+        st = open_candidate(&r, paths[i], mem ? &mem[i] : NULL, d);
     size_t recognised = 0;
     for (size_t i = 0; i < CS_903_NTABLES; i++)
         recognised += r.files[i].t != NULL;
@@ -520,7 +527,18 @@ static cs_status read_files(const char *const *paths, size_t npaths, const char 
 cs_status cs_903_read_csv_files(const char *const *paths, size_t npaths, const cs_903_year *year,
                                 cs_dataset *out, cs_findings *findings, cs_diag *d)
 {
-    return read_files(paths, npaths, NULL, year, out, findings, d);
+    return read_files(paths, NULL, npaths, NULL, year, out, findings, d);
+}
+
+cs_status cs_903_read_csv_mem(const cs_903_mem_file *files, size_t nfiles, const cs_903_year *year,
+                              cs_dataset *out, cs_findings *findings, cs_diag *d)
+{
+    const char **names = cs_xmalloc((nfiles ? nfiles : 1) * sizeof *names);
+    for (size_t i = 0; i < nfiles; i++)
+        names[i] = files[i].name;
+    cs_status st = read_files(names, files, nfiles, NULL, year, out, findings, d);
+    free(names);
+    return st;
 }
 
 static int candidate_name(const char *name)
@@ -581,7 +599,7 @@ cs_status cs_903_read_csv_dir(const char *dir, const cs_903_year *year, cs_datas
         cs_ds_free(out);
     } else {
         qsort(paths, n, sizeof *paths, cmp_str);   /* same order every run */
-        st = read_files((const char *const *)paths, n, dir, year, out, findings, d);
+        st = read_files((const char *const *)paths, NULL, n, dir, year, out, findings, d);
     }
     for (size_t i = 0; i < n; i++)
         free(paths[i]);

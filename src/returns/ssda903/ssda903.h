@@ -196,6 +196,16 @@ cs_status cs_903_read_csv_dir(const char *dir, const cs_903_year *year, cs_datas
 cs_status cs_903_read_csv_files(const char *const *paths, size_t npaths, const cs_903_year *year,
                                 cs_dataset *out, cs_findings *findings, cs_diag *d);
 
+/* The same for files held in memory (gzip allowed, by its magic bytes), e.g.
+ * last year's return as the warehouse stored it; name stands for the path. */
+typedef struct {
+    const char *name;
+    const void *data;
+    size_t len;
+} cs_903_mem_file;
+cs_status cs_903_read_csv_mem(const cs_903_mem_file *files, size_t nfiles, const cs_903_year *year,
+                              cs_dataset *out, cs_findings *findings, cs_diag *d);
+
 /* ---- reading an XML file -----------------------------------------------------
  * Streams EXPSSDA903 (spec 2.1) with libxml2's xmlTextReader, network, DTD
  * loading and entity expansion off, entity declarations refused before the
