@@ -8,6 +8,7 @@
 
 #include "rules/builtins.h"
 #include "rules/internal.h"
+#include "rules/profile.h"
 #include "util/intern.h"
 
 /* open-addressing table of values; used for indexed counts (count per
@@ -58,6 +59,7 @@ typedef struct {
     const cs_value *this_cells;
     int g;                     /* the rule's group, -1 at return level */
     uint32_t row;
+    uint64_t prof_ops, prof_rows;   /* profile counters of the current evaluation */
 } vm;
 
 static inline int valid_kind(uint8_t k)
@@ -366,7 +368,10 @@ static void remember(memo_ent *e, const cs_vval *v)
     e->keyed = 0;
 }
 
-static int eval(vm *m, const cs_crule *r)
+/* One body for both runs: `counting` is a constant in each caller, so the
+ * plain run carries no profiling code. */
+static inline __attribute__((always_inline)) int run_code(vm *m, const cs_crule *r,
+                                                          const int counting)
 {
     const cs_ruleset *rs = m->rs;
     const cs_instr *code = r->code;
@@ -377,6 +382,8 @@ static int eval(vm *m, const cs_crule *r)
         cs_arena_reset(&m->scratch);
     for (;;) {
         const cs_instr *in = &code[pc++];
+        if (counting)
+            m->prof_ops++;
         switch ((cs_opcode)in->op) {
         case OP_PUSH_CONST:
             st[sp++] = rs->consts[in->a];
@@ -464,6 +471,8 @@ static int eval(vm *m, const cs_crule *r)
             }
             loc[in->a + 2] = *cur;
             cur->i += in->u ? -1 : 1;
+            if (counting)
+                m->prof_rows++;
             break;
         }
         case OP_INDEX: {
@@ -713,6 +722,25 @@ static int eval(vm *m, const cs_crule *r)
     }
 }
 
+static int eval(vm *m, const cs_crule *r)
+{
+    return run_code(m, r, 0);
+}
+
+/* eval() for the profile: counts and times into the rule's cost */
+static int eval_profiled(vm *m, const cs_crule *r, cs_rule_cost *c)
+{
+    m->prof_ops = m->prof_rows = 0;
+    uint64_t t0 = cs_rules_profile_now_ns();
+    int fired = run_code(m, r, 1);
+    c->ns += cs_rules_profile_now_ns() - t0;
+    c->evals++;
+    c->fires += (uint64_t)fired;
+    c->ops += m->prof_ops;
+    c->rows += m->prof_rows;
+    return fired;
+}
+
 /* ---- runs -------------------------------------------------------------- */
 
 static cs_vval date_val(cs_date d)
@@ -860,19 +888,33 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
         }
         runnable[nrun++] = r;
     }
+    /* with the profile on, each runnable rule's cost, by its runnable index */
+    cs_rule_cost *costs = NULL;
+    if (cs_rules_profile_wanted()) {
+        costs = cs_xcalloc(nrun + 1, sizeof *costs);
+        for (size_t k = 0; k < nrun; k++)
+            costs[k].rule = &runnable[k]->pub;
+    }
     /* return-level rules once; then group by group, row by row, every rule of
      * the group on the row while it is in cache */
     m.g = -1;
     m.row = 0;
-    for (size_t k = 0; k < nrun; k++)
-        if (runnable[k]->pub.group < 0 && eval(&m, runnable[k]) && sink->finding)
+    for (size_t k = 0; k < nrun; k++) {
+        if (runnable[k]->pub.group >= 0)
+            continue;
+        int fired = costs ? eval_profiled(&m, runnable[k], &costs[k]) : eval(&m, runnable[k]);
+        if (fired && sink->finding)
             sink->finding(sink->user, &runnable[k]->pub, m.s->root_group, 0);
+    }
     const cs_crule **of_group = cs_xmalloc((nrun + 1) * sizeof *of_group);
+    size_t *of_group_ix = cs_xmalloc((nrun + 1) * sizeof *of_group_ix);
     for (uint32_t g = 0; g < ng; g++) {
         size_t nr = 0;
         for (size_t k = 0; k < nrun; k++)
-            if (runnable[k]->pub.group == (int)g)
+            if (runnable[k]->pub.group == (int)g) {
+                of_group_ix[nr] = k;
                 of_group[nr++] = runnable[k];
+            }
         if (!nr)
             continue;
         uint32_t n = ds->rows[g].count, nf = m.nfields[g];
@@ -880,11 +922,19 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
         for (uint32_t row = 0; row < n; row++) {
             m.row = row;
             m.this_cells = ds->rows[g].cells + (size_t)row * nf;
-            for (size_t k = 0; k < nr; k++)
-                if (eval(&m, of_group[k]) && sink->finding)
+            for (size_t k = 0; k < nr; k++) {
+                int fired = costs ? eval_profiled(&m, of_group[k], &costs[of_group_ix[k]])
+                                  : eval(&m, of_group[k]);
+                if (fired && sink->finding)
                     sink->finding(sink->user, &of_group[k]->pub, (int)g, row);
+            }
         }
     }
+    if (costs) {
+        cs_rules_profile_print(stderr, costs, nrun, 30);
+        free(costs);
+    }
+    free(of_group_ix);
     free(of_group);
     free(runnable);
     vm_free(&m);
