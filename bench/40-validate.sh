@@ -7,16 +7,19 @@
 #  --previous (read only when a rule reads last year's return). Target: under
 #  3 s wall on one core, XML parse included; peak memory under 10x the file.
 #  SSDA903: the same LA's 903 tables for both years (cscdw emit ssda903),
-#  replicated under new child ids to national scale (at least 100,000
-#  children and 300,000 episodes), then `cscdw validate --return ssda903`
-#  with last year's return. Target: under 3 s wall on one core.
+#  copied under new child ids to a national return of 100,000 children and
+#  300,000 episodes (children with more episodes copied more often: see
+#  bench/validate/copies.awk), each copy with a UPN of its own (valid check
+#  letter) and the same copies in both years; then `cscdw validate --return
+#  ssda903` with last year's return. Target: under 3 s wall on one core.
 # Rules: the repository's rule sets for the year (rules/<return>/2025-26),
 # with the tiny test rule set where a year has none (said in the output).
+# The 903 run uses a copy of rules/ (in $W/903r-rules) whose Ofsted list also
+# names the synthetic LA's providers, so the URN rules judge the placements.
 # Each validate runs pinned to one core (taskset), best of 3; the CPU time
 # (user + system) is printed too, since wall time on a shared machine also
 # counts other people's work. Scratch data is kept in $BENCH_DIR/validate-N
-# and reused by later runs. The 903 copies repeat UPNs and URNs, so rules
-# such as duplicate UPN fire far more often than in a real return.
+# and reused by later runs.
 set -euo pipefail
 CSCDW=${CSCDW:-$PWD/${BUILD:-build}/cscdw}
 BENCH_DIR=${BENCH_DIR:-/tmp/cscdw-bench}
@@ -61,25 +64,39 @@ for y in 2024-25 2025-26; do
     [ -s "$W/903-$y/header.csv" ] || emit ssda903 "$y" "$W/903-$y" --la-ons E09000027
 done
 
-# 903 at national scale: copies of the LA's children under new ids (the same
-# copies in both years, so last year's return still matches)
+# 903 at national scale: copies of the LA's children under new ids (copy k
+# of child C is k as two digits, then C), the same copies in both years
 episodes() { awk 'END { print NR - 1 }' "$1/episodes.csv"; }
 children() { awk 'END { print NR - 1 }' "$1/header.csv"; }
-if [ ! -s "$W/903n-2025-26/header.csv" ]; then
-    c=$(children "$W/903-2025-26")
-    e=$(episodes "$W/903-2025-26")
-    f=$(( (100000 + c - 1) / c ))
-    g=$(( (300000 + e - 1) / e ))
-    [ "$g" -gt "$f" ] && f=$g
+AWK=bench/validate
+if [ ! -s "$W/903r-2025-26/header.csv" ] || [ ! -s "$W/903r-2024-25/header.csv" ]; then
+    awk -v CHILDREN=100000 -v EPISODES=300000 -f "$AWK/copies.awk" \
+        "$W/903-2025-26/header.csv" "$W/903-2025-26/episodes.csv" \
+        "$W/903-2024-25/header.csv" "$W/903-2024-25/episodes.csv" > "$W/903r-copies.csv"
+    rm -rf "$W/903r-2024-25" "$W/903r-2025-26"
+    mkdir -p "$W/903r-2024-25" "$W/903r-2025-26"
+    awk -v OUT_NOW="$W/903r-2025-26/header.csv" -v OUT_THEN="$W/903r-2024-25/header.csv" \
+        -f "$AWK/header.awk" "$W/903r-copies.csv" "$W/903-2025-26/header.csv" \
+        "$W/903-2024-25/header.csv"
     for y in 2024-25 2025-26; do
-        rm -rf "$W/903n-$y"
-        mkdir -p "$W/903n-$y"
         for t in "$W/903-$y"/*.csv; do
-            awk -v F="$f" 'NR == 1 { print; next }
-                { for (k = 1; k <= F; k++) { printf "%02d%s\n", k, $0 } }' "$t" \
-                > "$W/903n-$y/$(basename "$t")"
+            [ "$(basename "$t")" = header.csv ] && continue
+            awk -F, 'FNR == NR { copies[$1] = $2; next }
+                FNR == 1 { print; next }
+                { n = $1 in copies ? copies[$1] : 1
+                  for (k = 1; k <= n; k++) printf "%02d%s\n", k, $0 }' \
+                "$W/903r-copies.csv" "$t" > "$W/903r-$y/$(basename "$t")"
         done
     done
+fi
+if [ "$R9" = rules ]; then
+    rm -rf "$W/903r-rules"
+    mkdir -p "$W/903r-rules"
+    cp -r rules/ssda903 rules/calendar "$W/903r-rules/"
+    awk -f "$AWK/providers.awk" rules/ssda903/reference/providers.tsv \
+        rules/ssda903/reference/postcodes.tsv "$W/903-2025-26/episodes.csv" \
+        "$W/903-2024-25/episodes.csv" >> "$W/903r-rules/ssda903/reference/providers.tsv"
+    R9="$W/903r-rules"
 fi
 
 # --- timing ----------------------------------------------------------------------------
@@ -101,7 +118,7 @@ run() {   # run NAME OUTFILE cmd...: sets WALL, CPU and RSS_KB of the fastest of
     done
 }
 
-size=$(stat -c %s "$W/cin-2025-26.xml")
+size=$(stat -L -c %s "$W/cin-2025-26.xml")
 run cin "$W/cin.out" taskset -c 0 "$CSCDW" validate --return cin --year 2025-26 \
     --previous "$W/cin-2024-25.xml" "$W/cin-2025-26.xml" --rules "$RC" \
     --exceptions "$W/cin-exceptions.csv"
@@ -115,19 +132,21 @@ awk -v w="$WALL" -v c="$CPU" -v r="$RSS_KB" -v s="$size" -v k="$kids" -v n="$rul
     printf "validate cin: peak RSS %.0f MiB = %.1fx the file (target < 10x: %s); findings %s\n",
         r / 1024, r * 1024 / s, (r * 1024 < 10 * s ? "ok" : "OVER"), f }'
 
-run s903 "$W/903.out" taskset -c 0 "$CSCDW" validate --return ssda903 --year 2025-26 \
-    --previous "$W/903n-2024-25" "$W/903n-2025-26" --rules "$R9" --la-ons E09000027 \
-    --exceptions "$W/903-exceptions.csv"
-kids=$(children "$W/903n-2025-26")
-eps=$(episodes "$W/903n-2025-26")
-pkids=$(children "$W/903n-2024-25")
-rules=$(sed -n 's/^  rules *\([0-9]*\) in the set.*/\1/p' "$W/903.out.best")
-notrun=$(sed -n 's/^  rules *[0-9]* in the set, \([0-9]*\) not run.*/\1/p' "$W/903.out.best")
-stages=$(sed -n 's/^  time *//p' "$W/903.out.best")
-finds=$(sed -n 's/^  findings *//p' "$W/903.out.best")
-bytes=$(du -sb "$W/903n-2025-26" | cut -f1)
+run s903r "$W/903r.out" taskset -c 0 "$CSCDW" validate --return ssda903 --year 2025-26 \
+    --previous "$W/903r-2024-25" "$W/903r-2025-26" --rules "$R9" --la-ons E09000027 \
+    --exceptions "$W/903r-exceptions.csv"
+kids=$(children "$W/903r-2025-26")
+eps=$(episodes "$W/903r-2025-26")
+pkids=$(children "$W/903r-2024-25")
+rules=$(sed -n 's/^  rules *\([0-9]*\) in the set.*/\1/p' "$W/903r.out.best")
+notrun=$(sed -n 's/^  rules *[0-9]* in the set, \([0-9]*\) not run.*/\1/p' "$W/903r.out.best")
+stages=$(sed -n 's/^  time *//p' "$W/903r.out.best")
+finds=$(sed -n 's/^  findings *//p' "$W/903r.out.best")
+rows=$(echo "$finds" | awk '{ print $1 + $3 + $5 + $7 }')
+top=$(sed -n '/^  top rules/,/^  [a-z]/s/^    \([^ ]*\) *\([0-9]*\) .*/\1 x\2/p' "$W/903r.out.best" | head -3 | paste -sd, -)
+bytes=$(du -sb "$W/903r-2025-26" | cut -f1)
 awk -v w="$WALL" -v c="$CPU" -v r="$RSS_KB" -v k="$kids" -v e="$eps" -v p="$pkids" -v n="$rules" -v nr="$notrun" \
-    -v st="$stages" -v f="$finds" -v b="$bytes" 'BEGIN {
+    -v st="$stages" -v f="$finds" -v b="$bytes" -v rows="$rows" -v top="$top" 'BEGIN {
     printf "validate ssda903: %d children, %d episodes (%.1f MB of tables), last year %d children, %d rules (%d not run): wall %.2f s (target < 3 s: %s), cpu %.2f s; stages %s\n",
         k, e, b / 1e6, p, n, nr, w, (w < 3 ? "ok" : "SLOW"), c, st;
-    printf "validate ssda903: peak RSS %.0f MiB; findings %s\n", r / 1024, f }'
+    printf "validate ssda903: peak RSS %.0f MiB; findings %d (%s; top %s)\n", r / 1024, rows, f, top }'
