@@ -49,6 +49,14 @@ static int add_const(cs_ruleset *rs, cs_vval v)
     return (int)k;
 }
 
+/* The constant of a string or date literal. */
+static int literal(emitter *e, const cs_ast *n)
+{
+    if (n->kind == A_STR)
+        return add_const(e->rs, (cs_vval){VK_STR, 0, 0, 0, n->sval});
+    return add_const(e->rs, (cs_vval){VK_DATE, 0, 0, (int32_t)n->ival, NULL});
+}
+
 static void expr(emitter *e, const cs_ast *n);
 
 /* A local: a let is worked out on its first use in the row, so a let that
@@ -125,6 +133,96 @@ static void define_call(emitter *e, const cs_ast *n)
     patch_b(e, at, here(e));
 }
 
+/* ---- conditions compiled to jumps ------------------------------------------ */
+
+/* Jumps whose target is not known yet, chained through their `a` fields:
+ * the list is the index of its last jump + 1, 0 when empty. */
+typedef uint32_t jumps;
+
+static jumps add_jump(emitter *e, jumps l, uint32_t at)
+{
+    e->code[at].a = (int32_t)l;
+    return at + 1;
+}
+
+static void patch_jumps(emitter *e, jumps l, uint32_t target)
+{
+    while (l) {
+        uint32_t at = l - 1;
+        l = (jumps)e->code[at].a;
+        e->code[at].a = (int32_t)target;
+    }
+}
+
+static jumps join_jumps(emitter *e, jumps a, jumps b)
+{
+    if (!b)
+        return a;
+    uint32_t at = b - 1;
+    while (e->code[at].a)
+        at = (uint32_t)e->code[at].a - 1;
+    e->code[at].a = (int32_t)a;
+    return b;
+}
+
+static int is_cmp(int op)
+{
+    return op == TK_EQ || op == TK_NE || op == TK_LT || op == TK_LE || op == TK_GT || op == TK_GE;
+}
+
+static int worth_caching(const cs_ast *n);
+
+/* Code that jumps when the condition's truth (true, not absent) is `when`
+ * and falls through otherwise; returns the jumps to patch. A condition never
+ * leaves a value on the stack, so `a and b` in a `when` costs no booleans. */
+static jumps branch(emitter *e, const cs_ast *n, int when)
+{
+    if (!worth_caching(n)) {
+        switch (n->kind) {
+        case A_NOT:
+            return branch(e, n->a, !when);
+        case A_AND:
+        case A_OR:
+            if ((n->kind == A_AND) != when) {   /* either side decides: and-false, or-true */
+                jumps l = branch(e, n->a, when);
+                return join_jumps(e, l, branch(e, n->b, when));
+            } else {                            /* both sides needed: and-true, or-false */
+                jumps skip = branch(e, n->a, !when);
+                jumps l = branch(e, n->b, when);
+                patch_jumps(e, skip, here(e));
+                return l;
+            }
+        case A_BIN:
+            if (is_cmp(n->op)) {
+                expr(e, n->a);
+                expr(e, n->b);
+                uint32_t at = emit(e, OP_J_CMP, 0, n->ix | (n->op << 8), when, -2);
+                return add_jump(e, 0, at);
+            }
+            break;
+        case A_CALL:
+            if (n->ix == -2 || n->ix == -3) {   /* present(x), absent(x) */
+                int want = n->ix == -2 ? when : !when;
+                const cs_ast *x = n->args[0];
+                uint32_t at;
+                if (x->kind == A_MEMBER && x->op == M_FIELD && x->a->kind == A_THIS &&
+                    !worth_caching(x)) {
+                    at = emit(e, OP_J_THIS_PRESENT, 0, x->ix, want, 0);
+                } else {
+                    expr(e, x);
+                    at = emit(e, OP_J_PRESENT, 0, 0, want, -1);
+                }
+                return add_jump(e, 0, at);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    expr(e, n);
+    return add_jump(e, 0, emit(e, OP_J, 0, 0, when, -1));
+}
+
 /* [lo, hi) of the rows of an aggregate's source into slots s, s+1 */
 static void range(emitter *e, const cs_ast *src, int slot, int rev)
 {
@@ -170,13 +268,8 @@ static void agg(emitter *e, const cs_ast *n)
     }
     uint32_t loop = here(e);
     uint32_t iter = emit(e, OP_ITER, s, 0, rev, 0);
-    if (n->b) {
-        expr(e, n->b);
-        if (kind == AGG_ALL)
-            emit(e, OP_JT, (int32_t)loop, 0, 0, -1);
-        else
-            emit(e, OP_JF, (int32_t)loop, 0, 0, -1);
-    }
+    if (n->b)   /* rows the `where` leaves out (all: the rows that pass it) go round */
+        patch_jumps(e, branch(e, n->b, kind == AGG_ALL), loop);
     uint32_t done = 0;
     switch (kind) {
     case AGG_COUNT:
@@ -228,16 +321,21 @@ static void call(emitter *e, const cs_ast *n)
     switch (n->ix) {
     case -2: case -3: case -4: case -5: {
         static const cs_opcode ops[] = {OP_PRESENT, OP_ABSENT, OP_VALID, OP_INVALID};
+        const cs_ast *x = n->args[0];
+        if (n->ix >= -3 && x->kind == A_MEMBER && x->op == M_FIELD && x->a->kind == A_THIS &&
+            !worth_caching(x)) {
+            emit(e, OP_THIS_PRESENT, x->ix, 0, n->ix == -2, 1);
+            return;
+        }
         expr(e, n->args[0]);
         emit(e, ops[-2 - n->ix], 0, 0, 0, 0);
         return;
     }
     case -10: {   /* if(c, a, b) */
-        expr(e, n->args[0]);
-        uint32_t jf = emit(e, OP_JF, 0, 0, 0, -1);
+        jumps otherwise = branch(e, n->args[0], 0);
         expr(e, n->args[1]);
         uint32_t jmp = emit(e, OP_JMP, 0, 0, 0, -1);
-        patch_a(e, jf, here(e));
+        patch_jumps(e, otherwise, here(e));
         expr(e, n->args[2]);
         patch_a(e, jmp, here(e));
         return;
@@ -368,11 +466,8 @@ static void expr_uncached(emitter *e, const cs_ast *n)
         emit(e, OP_PUSH_BOOL, n->ival ? 1 : 0, 0, 0, 1);
         return;
     case A_STR:
-        emit(e, OP_PUSH_CONST, add_const(e->rs, (cs_vval){VK_STR, 0, 0, 0, n->sval}), 0, 0, 1);
-        return;
     case A_DATE:
-        emit(e, OP_PUSH_CONST,
-             add_const(e->rs, (cs_vval){VK_DATE, 0, 0, (int32_t)n->ival, NULL}), 0, 0, 1);
+        emit(e, OP_PUSH_CONST, literal(e, n), 0, 0, 1);
         return;
     case A_ABSENT:
         emit(e, OP_PUSH_ABSENT, 0, 0, 0, 1);
@@ -423,10 +518,12 @@ static void expr_uncached(emitter *e, const cs_ast *n)
     }
     case A_BIN: {
         expr(e, n->a);
+        if (is_cmp(n->op) && (n->b->kind == A_STR || n->b->kind == A_DATE)) {
+            emit(e, OP_CMP_CONST, literal(e, n->b), n->ix, n->op, 0);
+            return;
+        }
         expr(e, n->b);
-        int cmp = n->op == TK_EQ || n->op == TK_NE || n->op == TK_LT || n->op == TK_LE ||
-                  n->op == TK_GT || n->op == TK_GE;
-        emit(e, cmp ? OP_CMP : OP_ARITH, 0, n->ix, n->op, -1);
+        emit(e, is_cmp(n->op) ? OP_CMP : OP_ARITH, 0, n->ix, n->op, -1);
         return;
     }
     case A_IN:
@@ -460,28 +557,15 @@ void cs_compile_rule(cs_ruleset *rs, const cs_ast_rule *r, cs_crule *out)
     for (uint32_t i = 0; i < r->nlets; i++)
         emit(&e, OP_UNSET, out->let_slots[i], 0, 0, 0);
     /* fail = when_1 and ... and when_n and not (require_1 and ... and require_m) */
-    uint32_t *pass = cs_xmalloc((r->nwhens + 1) * sizeof *pass);
-    uint32_t *fail = cs_xmalloc((r->nrequires + 1) * sizeof *fail);
-    for (uint32_t i = 0; i < r->nwhens; i++) {
-        expr(&e, r->whens[i]);
-        pass[i] = emit(&e, OP_JF, 0, 0, 0, -1);
-    }
-    for (uint32_t i = 0; i < r->nrequires; i++) {
-        expr(&e, r->requires[i]);
-        fail[i] = emit(&e, OP_JF, 0, 0, 0, -1);
-    }
-    emit(&e, OP_PUSH_BOOL, 0, 0, 0, 1);
-    emit(&e, OP_RET, 0, 0, 0, -1);
-    for (uint32_t i = 0; i < r->nrequires; i++)
-        patch_a(&e, fail[i], here(&e));
-    emit(&e, OP_PUSH_BOOL, 1, 0, 0, 1);
-    emit(&e, OP_RET, 0, 0, 0, -1);
+    jumps pass = 0, fail = 0;
     for (uint32_t i = 0; i < r->nwhens; i++)
-        patch_a(&e, pass[i], here(&e));
-    emit(&e, OP_PUSH_BOOL, 0, 0, 0, 1);
-    emit(&e, OP_RET, 0, 0, 0, -1);
-    free(pass);
-    free(fail);
+        pass = join_jumps(&e, pass, branch(&e, r->whens[i], 0));
+    for (uint32_t i = 0; i < r->nrequires; i++)
+        fail = join_jumps(&e, fail, branch(&e, r->requires[i], 0));
+    patch_jumps(&e, pass, here(&e));
+    emit(&e, OP_RET_BOOL, 0, 0, 0, 0);
+    patch_jumps(&e, fail, here(&e));
+    emit(&e, OP_RET_BOOL, 1, 0, 0, 0);
     out->code = e.code;
     out->ncode = e.n;
     out->max_stack = (uint32_t)e.max_depth + 1;

@@ -29,62 +29,76 @@ typedef struct {
 
 /* ---- bytecode ---------------------------------------------------------- */
 
-typedef enum {
-    OP_PUSH_CONST,    /* a = constant */
-    OP_PUSH_ABSENT,
-    OP_PUSH_BOOL,     /* a = 0/1 */
-    OP_PUSH_INT,      /* a */
-    OP_THIS,
-    OP_ROOT,
-    OP_LAST,
-    OP_CONTEXT,       /* a = cs_ctx_id */
-    OP_LOAD,          /* a = slot */
-    OP_STORE,         /* a = slot (pops) */
-    OP_POP,
-    OP_THIS_FIELD,    /* a = field of the rule's group */
-    OP_LOCAL_FIELD,   /* a = slot holding a row, b = field */
-    OP_FIELD,         /* pops a row; a = field */
-    OP_UP,            /* pops a row; a = ancestor group */
-    OP_PREV, OP_NEXT, /* pops a row */
-    OP_HEADER,        /* a = dataset: pushes its header row */
-    OP_RANGE,         /* pops a row; a = slot, b = path; u = 1 for a reversed walk */
-    OP_RANGE_ALL,     /* a = slot, b = group (rows of a root group); u = reversed | dataset << 1 */
-    OP_ITER,          /* a = slot; b = jump target when done */
-    OP_INDEX,         /* pops n; a = slot of a range: pushes its n-th row (n < 0: from the end) */
-    OP_JMP,           /* a = target */
-    OP_JF,            /* pops; jumps to a unless true */
-    OP_JT,            /* pops; jumps to a when true */
-    OP_AND_JF,        /* short-circuit and: if top is not true, leave false and jump */
-    OP_OR_JT,         /* short-circuit or: if top is true, leave true and jump */
-    OP_TOBOOL,        /* top := true/false (absent -> false) */
-    OP_NOT,
-    OP_CMP,           /* u = comparison (cs_tok_kind), b = operand kind (cmp_kind) */
-    OP_ARITH,         /* u = operator (cs_tok_kind), b = arith kind */
-    OP_NEG,
-    OP_IN_SET,        /* a = set; u = negated */
-    OP_IN_CODELIST,   /* a = code list; u = negated */
-    OP_IN_TABLE,      /* a = table; u = negated */
-    OP_CALL,          /* a = builtin, b = argc */
-    OP_PRESENT, OP_ABSENT, OP_VALID, OP_INVALID,
-    OP_COALESCE,      /* b = argc: first valid of the top b values */
-    OP_INC,           /* a = slot (int) */
-    OP_ACC,           /* pops a value into slot a; u = AGG_MIN/AGG_MAX/AGG_SUM */
-    OP_DSET_CLEAR,    /* a = distinct set */
-    OP_DSET_ADD,      /* pops; a = distinct set */
-    OP_DSET_COUNT,    /* a = distinct set */
-    OP_COUNT_EQ,      /* pops a value; a = equality index: how many rows hold it */
-    OP_MATCH,         /* pops a string; a = pattern */
-    OP_LOOKUP,        /* pops a key; a = table, b = column */
-    OP_CACHED,        /* a = cache slot: if filled, push it and jump to b */
-    OP_CACHE_SET,     /* a = cache slot: remember the top of the stack for the run */
-    OP_UNSET,         /* a = slot of a let: not yet worked out for this row */
-    OP_LET,           /* a = slot of a let: if worked out, push it and jump to b */
-    OP_LET_SET,       /* a = slot of a let: keep the top of the stack there */
-    OP_MEMO,          /* a = memo, u = keys on the stack: if the define's last call had
-                         them, pop them, push its value and jump to b; else note them */
-    OP_MEMO_SET,      /* a = memo: remember the top as the value for the noted keys */
-    OP_RET
-} cs_opcode;
+/* Every opcode once, so the VM's dispatch table and the enum cannot drift
+ * apart. "Pops" counts values taken off the stack; branches (J...) jump to a
+ * when their test comes out as u says (u = 1: jump when true). */
+#define CS_OPCODES(X) \
+    X(OP_PUSH_CONST)      /* a = constant */ \
+    X(OP_PUSH_ABSENT) \
+    X(OP_PUSH_BOOL)       /* a = 0/1 */ \
+    X(OP_PUSH_INT)        /* a */ \
+    X(OP_THIS) \
+    X(OP_ROOT) \
+    X(OP_LAST) \
+    X(OP_CONTEXT)         /* a = cs_ctx_id */ \
+    X(OP_LOAD)            /* a = slot */ \
+    X(OP_STORE)           /* a = slot (pops) */ \
+    X(OP_POP) \
+    X(OP_THIS_FIELD)      /* a = field of the rule's group */ \
+    X(OP_THIS_PRESENT)    /* a = field of the rule's group: pushes present(it) = u */ \
+    X(OP_LOCAL_FIELD)     /* a = slot holding a row, b = field */ \
+    X(OP_FIELD)           /* pops a row; a = field */ \
+    X(OP_UP)              /* pops a row; a = ancestor group */ \
+    X(OP_PREV)            /* pops a row */ \
+    X(OP_NEXT)            /* pops a row */ \
+    X(OP_HEADER)          /* a = dataset: pushes its header row */ \
+    X(OP_RANGE)           /* pops a row; a = slot, b = path; u = 1 for a reversed walk */ \
+    X(OP_RANGE_ALL)       /* a = slot, b = group (rows of a root group); u = reversed | dataset << 1 */ \
+    X(OP_ITER)            /* a = slot; b = jump target when done */ \
+    X(OP_INDEX)           /* pops n; a = slot of a range: pushes its n-th row (n < 0: from the end) */ \
+    X(OP_JMP)             /* a = target */ \
+    X(OP_J)               /* pops; jumps to a when (top is true) = u */ \
+    X(OP_J_THIS_PRESENT)  /* b = field of the rule's group: jumps to a when present(it) = u */ \
+    X(OP_J_PRESENT)       /* pops; jumps to a when present(top) = u */ \
+    X(OP_J_CMP)           /* pops two; b = cmp_kind | comparison << 8: jumps to a when it holds = u */ \
+    X(OP_AND_JF)          /* short-circuit and: if top is not true, leave false and jump */ \
+    X(OP_OR_JT)           /* short-circuit or: if top is true, leave true and jump */ \
+    X(OP_TOBOOL)          /* top := true/false (absent -> false) */ \
+    X(OP_NOT) \
+    X(OP_CMP)             /* u = comparison (cs_tok_kind), b = operand kind (cmp_kind) */ \
+    X(OP_CMP_CONST)       /* top := top compared with constant a; u, b as OP_CMP */ \
+    X(OP_ARITH)           /* u = operator (cs_tok_kind), b = arith kind */ \
+    X(OP_NEG) \
+    X(OP_IN_SET)          /* a = set; u = negated */ \
+    X(OP_IN_CODELIST)     /* a = code list; u = negated */ \
+    X(OP_IN_TABLE)        /* a = table; u = negated */ \
+    X(OP_CALL)            /* a = builtin, b = argc */ \
+    X(OP_PRESENT) \
+    X(OP_ABSENT) \
+    X(OP_VALID) \
+    X(OP_INVALID) \
+    X(OP_COALESCE)        /* b = argc: first valid of the top b values */ \
+    X(OP_INC)             /* a = slot (int) */ \
+    X(OP_ACC)             /* pops a value into slot a; u = AGG_MIN/AGG_MAX/AGG_SUM */ \
+    X(OP_DSET_CLEAR)      /* a = distinct set */ \
+    X(OP_DSET_ADD)        /* pops; a = distinct set */ \
+    X(OP_DSET_COUNT)      /* a = distinct set */ \
+    X(OP_COUNT_EQ)        /* pops a value; a = equality index: how many rows hold it */ \
+    X(OP_MATCH)           /* pops a string; a = pattern */ \
+    X(OP_LOOKUP)          /* pops a key; a = table, b = column */ \
+    X(OP_CACHED)          /* a = cache slot: if filled, push it and jump to b */ \
+    X(OP_CACHE_SET)       /* a = cache slot: remember the top of the stack for the run */ \
+    X(OP_UNSET)           /* a = slot of a let: not yet worked out for this row */ \
+    X(OP_LET)             /* a = slot of a let: if worked out, push it and jump to b */ \
+    X(OP_LET_SET)         /* a = slot of a let: keep the top of the stack there */ \
+    X(OP_MEMO)            /* a = memo, u = keys on the stack: if the define's last call */ \
+                          /* had them, pop them, push its value and jump to b; else note them */ \
+    X(OP_MEMO_SET)        /* a = memo: remember the top as the value for the noted keys */ \
+    X(OP_RET_BOOL)        /* the rule's answer is a (1: it fails for the row) */
+
+#define CS_OP_ENUM(op) op,
+typedef enum { CS_OPCODES(CS_OP_ENUM) OP__COUNT } cs_opcode;
+#undef CS_OP_ENUM
 
 /* A define whose value depends only on its arguments remembers its last
  * arguments and value (one memo per define, shared by its calls): rows of
