@@ -246,6 +246,10 @@ static void agg(emitter *e, const cs_ast *n)
     }
     int rev = kind == AGG_FINAL;
     range(e, n->a, s, rev);
+    if (kind == AGG_COUNT && !n->b) {   /* every row counts: the range's size */
+        emit(e, OP_RANGE_SIZE, s, 0, 0, 1);
+        return;
+    }
     switch (kind) {
     case AGG_COUNT:
         emit(e, OP_PUSH_INT, 0, 0, 0, 1);

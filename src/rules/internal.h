@@ -55,6 +55,7 @@ typedef struct {
     X(OP_RANGE)           /* pops a row; a = slot, b = path; u = 1 for a reversed walk */ \
     X(OP_RANGE_ALL)       /* a = slot, b = group (rows of a root group); u = reversed | dataset << 1 */ \
     X(OP_ITER)            /* a = slot; b = jump target when done */ \
+    X(OP_RANGE_SIZE)      /* a = slot of a forward range: pushes how many rows it has */ \
     X(OP_INDEX)           /* pops n; a = slot of a range: pushes its n-th row (n < 0: from the end) */ \
     X(OP_JMP)             /* a = target */ \
     X(OP_J)               /* pops; jumps to a when (top is true) = u */ \
@@ -94,11 +95,28 @@ typedef struct {
     X(OP_MEMO)            /* a = memo, u = keys on the stack: if the define's last call */ \
                           /* had them, pop them, push its value and jump to b; else note them */ \
     X(OP_MEMO_SET)        /* a = memo: remember the top as the value for the noted keys */ \
-    X(OP_RET_BOOL)        /* the rule's answer is a (1: it fails for the row) */
+    X(OP_RET_BOOL)        /* the rule's answer is a (1: it fails for the row) */ \
+    X(OP_RULE_END)        /* in a group's program: rule b's answer is u; on to the next rule at a */ \
+    X(OP_GROUP_END)       /* in a group's program: every rule has run on the row */
 
 #define CS_OP_ENUM(op) op,
 typedef enum { CS_OPCODES(CS_OP_ENUM) OP__COUNT } cs_opcode;
 #undef CS_OP_ENUM
+
+/* Which operand of an instruction is a code address (to move programs):
+ * 'a', 'b', or 0 for none. */
+static inline char cs_op_target(cs_opcode op)
+{
+    switch (op) {
+    case OP_JMP: case OP_J: case OP_J_THIS_PRESENT: case OP_J_PRESENT: case OP_J_CMP:
+    case OP_AND_JF: case OP_OR_JT: case OP_RULE_END:
+        return 'a';
+    case OP_ITER: case OP_CACHED: case OP_LET: case OP_MEMO:
+        return 'b';
+    default:
+        return 0;
+    }
+}
 
 /* A define whose value depends only on its arguments remembers its last
  * arguments and value (one memo per define, shared by its calls): rows of

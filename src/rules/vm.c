@@ -60,6 +60,8 @@ typedef struct {
     int g;                     /* the rule's group, -1 at return level */
     uint32_t row;
     uint64_t prof_ops, prof_rows;   /* profile counters of the current evaluation */
+    const cs_rule_sink *sink;
+    const cs_crule *const *group_rules;   /* the rules of a group's program, by OP_RULE_END b */
 } vm;
 
 static inline int valid_kind(uint8_t k)
@@ -382,7 +384,7 @@ static int eval_profiled(vm *m, const cs_crule *r, cs_rule_cost *c)
 {
     m->prof_ops = m->prof_rows = 0;
     uint64_t t0 = cs_rules_profile_now_ns();
-    int fired = eval_counting(m, r);
+    int fired = eval_counting(m, r->code);
     c->ns += cs_rules_profile_now_ns() - t0;
     c->evals++;
     c->fires += (uint64_t)fired;
@@ -392,6 +394,44 @@ static int eval_profiled(vm *m, const cs_crule *r, cs_rule_cost *c)
 }
 
 /* ---- runs -------------------------------------------------------------- */
+
+/* The rules of a group as one program, so a row costs one call rather than
+ * one per rule: each rule's code in turn, addresses moved, each of its
+ * returns turned into RULE_END (report, then jump to the next rule's code).
+ * malloc'd. */
+static cs_instr *group_program(const cs_crule *const *rules, size_t n)
+{
+    size_t len = 1;
+    for (size_t k = 0; k < n; k++)
+        len += rules[k]->ncode;
+    cs_instr *p = cs_xmalloc(len * sizeof *p);
+    uint32_t at = 0;
+    for (size_t k = 0; k < n; k++) {
+        const cs_crule *r = rules[k];
+        uint32_t start = at, next = start + r->ncode;
+        for (uint32_t i = 0; i < r->ncode; i++) {
+            cs_instr in = r->code[i];
+            char t = cs_op_target((cs_opcode)in.op);
+            if (t == 'a')
+                in.a += (int32_t)start;
+            else if (t == 'b')
+                in.b += (int32_t)start;
+            if (in.op == OP_RET_BOOL)
+                in = (cs_instr){OP_RULE_END, (uint8_t)in.a, (int32_t)next, (int32_t)k};
+            p[at++] = in;
+        }
+    }
+    p[at] = (cs_instr){OP_GROUP_END, 0, 0, 0};
+    /* a jump to a rule's "passed" end goes straight to the next rule: the
+     * stack is empty there and the scratch can wait for the next reset */
+    for (uint32_t i = 0; i < at; i++) {
+        char t = cs_op_target((cs_opcode)p[i].op);
+        int32_t *to = t == 'a' ? &p[i].a : t == 'b' ? &p[i].b : NULL;
+        if (to && p[i].op != OP_RULE_END && p[*to].op == OP_RULE_END && !p[*to].u)
+            *to = p[*to].a;
+    }
+    return p;
+}
 
 static cs_vval date_val(cs_date d)
 {
@@ -462,6 +502,7 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
     memset(&m, 0, sizeof m);
     m.rs = rs;
     m.s = rs->schema;
+    m.sink = sink;
     m.ds[0] = ds;
     m.ds[1] = ctx->last;
     m.ctx[CTX_REFERENCE_DATE] = date_val(ctx->reference_date);
@@ -552,7 +593,7 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
     for (size_t k = 0; k < nrun; k++) {
         if (runnable[k]->pub.group >= 0)
             continue;
-        int fired = costs ? eval_profiled(&m, runnable[k], &costs[k]) : eval(&m, runnable[k]);
+        int fired = costs ? eval_profiled(&m, runnable[k], &costs[k]) : eval(&m, runnable[k]->code);
         if (fired && sink->finding)
             sink->finding(sink->user, &runnable[k]->pub, m.s->root_group, 0);
     }
@@ -569,19 +610,27 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
             continue;
         uint32_t n = ds->rows[g].count, nf = m.nfields[g];
         m.g = (int)g;
+        if (costs) {   /* rule by rule, timed */
+            for (uint32_t row = 0; row < n; row++) {
+                m.row = row;
+                m.this_cells = ds->rows[g].cells + (size_t)row * nf;
+                for (size_t k = 0; k < nr; k++)
+                    if (eval_profiled(&m, of_group[k], &costs[of_group_ix[k]]) && sink->finding)
+                        sink->finding(sink->user, &of_group[k]->pub, (int)g, row);
+            }
+            continue;
+        }
+        cs_instr *prog = group_program(of_group, nr);
+        m.group_rules = of_group;
         for (uint32_t row = 0; row < n; row++) {
             m.row = row;
             m.this_cells = ds->rows[g].cells + (size_t)row * nf;
-            for (size_t k = 0; k < nr; k++) {
-                int fired = costs ? eval_profiled(&m, of_group[k], &costs[of_group_ix[k]])
-                                  : eval(&m, of_group[k]);
-                if (fired && sink->finding)
-                    sink->finding(sink->user, &of_group[k]->pub, (int)g, row);
-            }
+            eval(&m, prog);
         }
+        free(prog);
     }
     if (costs) {
-        cs_rules_profile_print(stderr, costs, nrun, 30);
+        cs_rules_profile_print(stderr, costs, nrun, getenv("CSCDW_RULES_PROFILE_ALL") ? nrun : 30);
         free(costs);
     }
     free(of_group_ix);

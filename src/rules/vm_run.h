@@ -1,6 +1,8 @@
 /* The bytecode interpreter's body, included by vm.c once per variant: it
- * defines the function VM_RUN_NAME(vm *, const cs_crule *), which counts
- * into the profile when VM_COUNTING is 1. Not a header of its own: no guard,
+ * defines the function VM_RUN_NAME(vm *, const cs_instr *code), which runs
+ * one rule's program (its answer is returned) or a group's (findings go to
+ * m->sink as each rule ends), and counts into the profile when VM_COUNTING
+ * is 1. Not a header of its own: no guard,
  * on purpose. */
 
 /* Dispatch: GCC and clang jump straight from each instruction to the next
@@ -11,10 +13,9 @@
 #define VM_THREADED 1
 #endif
 
-static int VM_RUN_NAME(vm *m, const cs_crule *r)
+static int VM_RUN_NAME(vm *m, const cs_instr *code)
 {
     const cs_ruleset *rs = m->rs;
-    const cs_instr *code = r->code;
     const cs_instr *in;
     cs_vval *st = m->stack, *loc = m->locals;
     int sp = 0;
@@ -136,6 +137,9 @@ static int VM_RUN_NAME(vm *m, const cs_crule *r)
             m->prof_rows++;
         NEXT;
     }
+    CASE(OP_RANGE_SIZE)
+        st[sp++] = mk_int(loc[in->a + 1].i - loc[in->a].i);
+        NEXT;
     CASE(OP_INDEX) {
         cs_vval *v = &st[sp - 1];
         const cs_vval *lo = &loc[in->a], *hi = &loc[in->a + 1];
@@ -391,6 +395,16 @@ static int VM_RUN_NAME(vm *m, const cs_crule *r)
         NEXT;
     CASE(OP_RET_BOOL)
         return in->a;
+    CASE(OP_RULE_END)
+        if (in->u && m->sink->finding)
+            m->sink->finding(m->sink->user, &m->group_rules[in->b]->pub, m->g, m->row);
+        sp = 0;
+        pc = (uint32_t)in->a;
+        if (m->scratch.bytes_used)
+            cs_arena_reset(&m->scratch);
+        NEXT;
+    CASE(OP_GROUP_END)
+        return 0;
 #ifndef VM_THREADED
         default:   /* the compiler emits only the opcodes above */
             __builtin_unreachable();
