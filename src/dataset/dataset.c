@@ -309,6 +309,58 @@ static int row_cmp(const void *pa, const void *pb)
     return a < b ? -1 : a > b;   /* stable */
 }
 
+/* Row a goes before row b (a < b): by parent, then the order field. */
+static int in_order(const sort_ctx *c, uint32_t a, uint32_t b)
+{
+    if (c->parent[a] != c->parent[b])
+        return c->parent[a] < c->parent[b];
+    return c->order_field < 0 ||
+           value_order_cmp(&c->cells[(size_t)a * c->nfields + (size_t)c->order_field],
+                           &c->cells[(size_t)b * c->nfields + (size_t)c->order_field]) <= 0;
+}
+
+/* The rows' new order in perm (new row i is old row perm[i]), the one a
+ * stable sort by row_cmp gives: rows counted out by parent (readers add
+ * them mostly in order, each parent's rows a short run), then each parent's
+ * run sorted by the order field. Returns 0, perm unset, when the rows are
+ * in order already (no sort, no copy). */
+static int sort_rows(const sort_ctx *c, uint32_t cnt, uint32_t pcount, uint32_t *perm)
+{
+    uint32_t i = 1;
+    while (i < cnt && in_order(c, i - 1, i))
+        i++;
+    if (i >= cnt)
+        return 0;
+    uint32_t *start = cs_xcalloc((size_t)pcount + 1, sizeof *start);
+    for (i = 0; i < cnt; i++)
+        start[c->parent[i] + 1]++;
+    for (uint32_t p = 0; p < pcount; p++)
+        start[p + 1] += start[p];
+    for (i = 0; i < cnt; i++)
+        perm[start[c->parent[i]]++] = i;   /* start[p] ends as the end of p's run */
+    if (c->order_field >= 0) {
+        g_sort = c;
+        uint32_t from = 0;
+        for (uint32_t p = 0; p < pcount; p++) {
+            uint32_t to = start[p], n = to - from;
+            if (n > 16) {
+                qsort(perm + from, n, sizeof *perm, row_cmp);
+            } else {
+                for (uint32_t k = from + 1; k < to; k++) {   /* insertion: runs are short */
+                    uint32_t x = perm[k], j = k;
+                    for (; j > from && row_cmp(&perm[j - 1], &x) > 0; j--)
+                        perm[j] = perm[j - 1];
+                    perm[j] = x;
+                }
+            }
+            from = to;
+        }
+        g_sort = NULL;
+    }
+    free(start);
+    return 1;
+}
+
 cs_status cs_ds_finalize(cs_dataset *ds, cs_diag *d)
 {
     if (ds->finalized)
@@ -344,19 +396,18 @@ cs_status cs_ds_finalize(cs_dataset *ds, cs_diag *d)
             }
         }
         uint32_t *perm = cs_xmalloc((cnt ? cnt : 1) * sizeof *perm);
-        for (uint32_t i = 0; i < cnt; i++)
-            perm[i] = i;
-        if (pg != CS_DS_NO_PARENT || s->groups[g].order_field != CS_DS_UNORDERED) {
-            sort_ctx c = {r->cells, r->parent, nf, s->groups[g].order_field};
-            g_sort = &c;
-            qsort(perm, cnt, sizeof *perm, row_cmp);
-            g_sort = NULL;
-        }
+        sort_ctx c = {r->cells, r->parent, nf, s->groups[g].order_field};
+        int moved = pg != CS_DS_NO_PARENT || c.order_field != CS_DS_UNORDERED
+                        ? sort_rows(&c, cnt, pg == CS_DS_NO_PARENT ? 1 : ds->rows[pg].count, perm)
+                        : 0;
+        if (!moved)
+            for (uint32_t i = 0; i < cnt; i++)
+                perm[i] = i;
         /* apply perm: new row i is old row perm[i] */
         newpos[g] = cs_xmalloc((cnt ? cnt : 1) * sizeof *newpos[g]);
         for (uint32_t i = 0; i < cnt; i++)
             newpos[g][perm[i]] = i;
-        if (cnt) {
+        if (moved) {
             cs_value *cells = cs_xmalloc((size_t)cnt * (nf ? nf : 1) * sizeof *cells);
             uint32_t *par = cs_xmalloc((size_t)cnt * sizeof *par);
             uint32_t *line = cs_xmalloc((size_t)cnt * sizeof *line);

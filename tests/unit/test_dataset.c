@@ -244,6 +244,62 @@ static void test_many_rows(void **state)
     cs_ds_free(&ds);
 }
 
+/* A parent with a long run (sorted by qsort) and one with a short run
+ * (sorted in place), episodes given in a scrambled order with ties and
+ * blanks: the order a stable sort by Start gives, blanks last; rows given in
+ * order keep it and their cells. */
+static void test_finalize_long_and_short_runs(void **state)
+{
+    (void)state;
+    cs_dataset ds;
+    cs_ds_init(&ds, &schema);
+    uint32_t m = cs_ds_add_row(&ds, G_MSG, 0, 0, 0);
+    uint32_t a = cs_ds_add_row(&ds, G_CHILD, m, 0, 1);
+    uint32_t b = cs_ds_add_row(&ds, G_CHILD, m, 0, 2);
+    enum { NA = 40, NB = 6 };
+    for (uint32_t i = 0; i < NA + NB; i++) {
+        int in_a = i % 7 != 3 || i >= 7 * NB;   /* b's rows spread among a's */
+        uint32_t e = cs_ds_add_row(&ds, G_EP, in_a ? a : b, 0, 100 + i);
+        int day = (int)((i * 17) % 5);   /* five dates, each many times */
+        if (i % 11 == 0)
+            continue;   /* blank Start */
+        cs_ds_set_date(&ds, G_EP, e, 0, cs_date_from_ymd(2024, 1, 1 + day));
+    }
+    cs_diag d;
+    assert_int_equal(cs_ds_finalize(&ds, &d), CS_OK);
+    for (uint32_t c = 0; c < 2; c++) {
+        uint32_t first, n;
+        cs_ds_children(&ds, G_EP, c, &first, &n);
+        assert_int_equal(n, c == 0 ? NA : NB);
+        for (uint32_t k = first + 1; k < first + n; k++) {
+            const cs_value *p = cs_ds_cell_c(&ds, G_EP, k - 1, 0), *q = cs_ds_cell_c(&ds, G_EP, k, 0);
+            int pb = p->kind == CS_V_ABSENT, qb = q->kind == CS_V_ABSENT;
+            assert_true(pb <= qb);   /* blanks last */
+            if (pb == qb && (pb || p->i == q->i))   /* ties keep the order given */
+                assert_true(ds.rows[G_EP].line[k - 1] < ds.rows[G_EP].line[k]);
+            else if (!pb && !qb)
+                assert_true(p->i < q->i);
+        }
+    }
+    /* in order already: kept as given */
+    cs_dataset in;
+    cs_ds_init(&in, &schema);
+    m = cs_ds_add_row(&in, G_MSG, 0, 0, 0);
+    a = cs_ds_add_row(&in, G_CHILD, m, 0, 1);
+    for (uint32_t i = 0; i < 30; i++) {
+        uint32_t e = cs_ds_add_row(&in, G_EP, a, 0, 10 + i);
+        cs_ds_set_date(&in, G_EP, e, 0, cs_date_from_ymd(2024, 2, 1 + (int)i / 2));
+        set(&in, G_EP, e, 1, i % 2 ? "odd" : "even");
+    }
+    assert_int_equal(cs_ds_finalize(&in, &d), CS_OK);
+    for (uint32_t i = 0; i < 30; i++) {
+        assert_int_equal(in.rows[G_EP].line[i], 10 + i);
+        assert_string_equal(cs_ds_cell_c(&in, G_EP, i, 1)->s, i % 2 ? "odd" : "even");
+    }
+    cs_ds_free(&in);
+    cs_ds_free(&ds);
+}
+
 static void test_format(void **state)
 {
     (void)state;
@@ -294,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_finalize_bad_parent),
         cmocka_unit_test(test_lookups_and_index),
         cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_finalize_long_and_short_runs),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_registry),
     };

@@ -16,21 +16,43 @@
 #include "etl/values.h"
 #include "read/table.h"
 #include "returns/ssda903/internal.h"
+#include "returns/ssda903/read_cache.h"
 #include "util/limits.h"
 
 #define NO_COLUMN (-1)
 
+/* How a column's cells are stored, worked out once per table. */
+typedef enum {
+    CELL_TEXT = 0,      /* STR as written: postcodes, UPN, SW_ID */
+    CELL_CODE,          /* CODE: "1.0" repaired, interned */
+    CELL_INT,           /* INT: "1.0" repaired, parsed */
+    CELL_PARSED,        /* any other type: parsed by the dataset */
+    CELL_NUMBER_TEXT,   /* LA_PERM: text, "1.0" repaired */
+    CELL_DATE,
+    CELL_DATE_TEXT,     /* DATE_PERM, SW_DECOM, SW_DEC: text, repaired as dates */
+    CELL_ID             /* URN: identifier repairs */
+} cell_kind;
+
 typedef struct {
     cs_table_reader *t;            /* open, header read; NULL when the table has no file */
     int col[CS_903_E_NFIELDS];     /* file column of each CSV field (largest group) */
+    int group;
+    uint8_t kind[CS_903_E_NFIELDS];   /* cell_kind of each CSV field */
 } table_file;
+
+typedef struct {
+    const char *s;                 /* in the dataset's arena */
+    size_t n;
+} last_text;
 
 typedef struct {
     cs_dataset *ds;
     cs_findings *findings;
     const cs_903_year *year;
     table_file files[CS_903_NTABLES];
-    s903_child_map children;
+    s903_child_index children;
+    s903_code_cache *codes;
+    last_text last[CS_903_E_NFIELDS];   /* each column's previous text, in the table being read */
     char *buf;                     /* upper-cased value */
     size_t bufcap;
 } csv_reader;
@@ -159,7 +181,19 @@ static void set_date(csv_reader *r, int g, uint32_t row, int f, const char *s, s
     cs_ds_set_text(r->ds, g, row, f, s, n, CS_DS_TEXT_DMY);   /* invalid: the rules say so */
 }
 
-/* A field trimmed and upper-cased into the reader's buffer; NULL when blank. */
+/* Upper-cased into the reader's buffer (only for text with a lower-case letter). */
+static const char *upper_copy(csv_reader *r, const char *s, size_t n)
+{
+    if (n + 1 > r->bufcap) {
+        r->bufcap = n + 64;
+        r->buf = cs_xrealloc(r->buf, r->bufcap);
+    }
+    s903_upper(r->buf, r->bufcap, s, n);
+    return r->buf;
+}
+
+/* A field trimmed and upper-cased: a slice of the record when it has no
+ * lower-case letter, else in the reader's buffer. *len 0 when blank. */
 static const char *upper_trimmed(csv_reader *r, const cs_field *fld, size_t *len)
 {
     const char *s = fld->ptr;
@@ -168,66 +202,140 @@ static const char *upper_trimmed(csv_reader *r, const cs_field *fld, size_t *len
         s++, n--;
     while (n > 0 && is_space(s[n - 1]))
         n--;
-    if (n == 0)
-        return NULL;
-    if (n + 1 > r->bufcap) {
-        r->bufcap = n + 64;
-        r->buf = cs_xrealloc(r->buf, r->bufcap);
+    *len = n;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= 'a' && s[i] <= 'z')
+            return upper_copy(r, s, n);
+    return s;
+}
+
+/* Text kept as written: the dataset's copy of the column's previous value
+ * when it is the same (a child's episodes repeat postcodes), else a new copy
+ * in the dataset's arena. Only codes are interned. */
+static void put_text(csv_reader *r, int g, uint32_t row, int f, const char *s, size_t n)
+{
+    last_text *lt = &r->last[f];
+    if (!lt->s || lt->n != n || memcmp(lt->s, s, n) != 0) {
+        lt->s = cs_arena_strndup(&r->ds->arena, s, n);
+        lt->n = n;
     }
-    *len = s903_upper(r->buf, r->bufcap, s, n);
-    return r->buf;
+    cs_value *v = cs_ds_cell(r->ds, g, row, f);
+    v->kind = CS_V_STR;
+    v->i = 0;
+    v->s = lt->s;
+}
+
+/* "1.0" in a code or number column: the digits, with a finding. */
+static size_t repair_point_zero(csv_reader *r, const char *s, size_t n, const where *w)
+{
+    size_t k = point_zero(s, n);
+    if (k == 0)
+        return n;
+    char orig[64], fixed[64];
+    snprintf(orig, sizeof orig, "%.*s", (int)(n < 60 ? n : 60), s);
+    snprintf(fixed, sizeof fixed, "%.*s", (int)(k < 60 ? k : 60), s);
+    finding(r, CS_FK_INT_DECIMAL, w->file, w->line, w->col, w->table, w->column, w->child, orig,
+            fixed, "written with a decimal part, as Excel saves numbers");
+    return k;
 }
 
 /* One cell: trimmed, upper-cased, Excel damage repaired (with a finding). */
-static void set_cell(csv_reader *r, int g, uint32_t row, int f, const cs_field *fld,
-                     const where *w)
+static void set_cell(csv_reader *r, const table_file *tf, uint32_t row, int f,
+                     const cs_field *fld, const where *w)
 {
     size_t n = 0;
     const char *s = upper_trimmed(r, fld, &n);
-    if (!s)
+    if (n == 0)
         return;   /* cells start absent */
-    const cs_ds_field *fd = &cs_903_schema.groups[g].fields[f];
-    if (fd->type == CS_DT_DATE || partial_date(g, f)) {
-        set_date(r, g, row, f, s, n, w);
+    int g = tf->group;
+    switch ((cell_kind)tf->kind[f]) {
+    case CELL_DATE: {
+        cs_date dt = cs_date_parse_dmy(s, n);
+        if (dt != CS_DATE_NONE)
+            cs_ds_set_date(r->ds, g, row, f, dt);
+        else
+            set_date(r, g, row, f, s, n, w);
         return;
     }
-    if (g == CS_903_G_EPISODES && f == CS_903_E_URN) {
+    case CELL_DATE_TEXT:
+        if (cs_date_parse_dmy(s, n) != CS_DATE_NONE)
+            put_text(r, g, row, f, s, n);
+        else
+            set_date(r, g, row, f, s, n, w);
+        return;
+    case CELL_CODE: {
+        n = repair_point_zero(r, s, n, w);
+        cs_value *v = cs_ds_cell(r->ds, g, row, f);
+        v->kind = CS_V_STR;
+        v->i = 0;
+        v->s = s903_code_intern(r->codes, &r->ds->strings, s, n);
+        return;
+    }
+    case CELL_INT:
+        n = repair_point_zero(r, s, n, w);
+        cs_ds_set_text(r->ds, g, row, f, s, n, CS_DS_TEXT_DMY);
+        return;
+    case CELL_PARSED:
+        cs_ds_set_text(r->ds, g, row, f, s, n, CS_DS_TEXT_DMY);
+        return;
+    case CELL_NUMBER_TEXT:
+        put_text(r, g, row, f, s, repair_point_zero(r, s, n, w));
+        return;
+    case CELL_ID: {
         char id[256];
         size_t idn = 0;
         cs_value_ctx c = {r->findings, w->file, w->line, w->col, w->table, w->column, w->child};
-        if (cs_value_id(&c, s, n, id, sizeof id, &idn) && idn > 0) {
-            cs_ds_set_text(r->ds, g, row, f, id, idn, CS_DS_TEXT_DMY);
-            return;
-        }
+        const char *v = cs_value_id_slice(&c, s, n, id, sizeof id, &idn);
+        if (v && idn > 0)
+            put_text(r, g, row, f, v, idn);
+        else
+            put_text(r, g, row, f, s, n);
+        return;
     }
-    if (fd->type == CS_DT_CODE || fd->type == CS_DT_INT ||
-        (g == CS_903_G_PREVPERM && f == CS_903_PP_LA_PERM)) {
-        size_t k = point_zero(s, n);
-        if (k > 0) {
-            char orig[64], fixed[64];
-            snprintf(orig, sizeof orig, "%.*s", (int)(n < 60 ? n : 60), s);
-            snprintf(fixed, sizeof fixed, "%.*s", (int)(k < 60 ? k : 60), s);
-            finding(r, CS_FK_INT_DECIMAL, w->file, w->line, w->col, w->table, w->column,
-                    w->child, orig, fixed, "written with a decimal part, as Excel saves numbers");
-            n = k;
-        }
+    case CELL_TEXT:
+        put_text(r, g, row, f, s, n);
+        return;
     }
-    cs_ds_set_text(r->ds, g, row, f, s, n, CS_DS_TEXT_DMY);
 }
 
-/* The CHILD of a row, repaired and interned; NULL when blank. */
+/* The CHILD of a row, repaired: *n 0 when blank. A slice of the record, or
+ * in buf (256 bytes) or the reader's buffer. */
 static const char *child_id(csv_reader *r, const cs_field *fld, const char *file, uint64_t line,
-                            const char *table)
+                            const char *table, char *buf, size_t *n)
 {
-    size_t n = 0;
-    if (!upper_trimmed(r, fld, &n))
-        return NULL;
-    char id[256];
+    const char *s = upper_trimmed(r, fld, n);
+    if (*n == 0 || *n >= 256)
+        return s;
     size_t idn = 0;
     cs_value_ctx c = {r->findings, file, line, fld->col, table, "CHILD", NULL};
-    if (n < sizeof id && cs_value_id(&c, r->buf, n, id, sizeof id, &idn) && idn > 0)
-        return cs_intern_n(&r->ds->strings, id, idn);
-    return cs_intern_n(&r->ds->strings, r->buf, n);
+    const char *id = cs_value_id_slice(&c, s, *n, buf, 256, &idn);
+    if (id && idn > 0) {
+        *n = idn;
+        return id;
+    }
+    return s;
+}
+
+/* How each CSV column of table t is stored. */
+static void cell_kinds(table_file *tf, const cs_903_table *t)
+{
+    const cs_ds_group *grp = &cs_903_schema.groups[t->group];
+    tf->group = t->group;
+    for (uint32_t f = 0; f < t->ncsv; f++) {
+        cs_dtype type = grp->fields[f].type;
+        cell_kind k = type == CS_DT_DATE ? CELL_DATE
+                      : type == CS_DT_CODE ? CELL_CODE
+                      : type == CS_DT_INT ? CELL_INT
+                      : type == CS_DT_STR ? CELL_TEXT
+                                          : CELL_PARSED;
+        if (partial_date(t->group, (int)f))
+            k = CELL_DATE_TEXT;
+        else if (t->group == CS_903_G_EPISODES && f == CS_903_E_URN)
+            k = CELL_ID;
+        else if (t->group == CS_903_G_PREVPERM && f == CS_903_PP_LA_PERM)
+            k = CELL_NUMBER_TEXT;
+        tf->kind[f] = (uint8_t)k;
+    }
 }
 
 /* ---- recognising a file by its columns ------------------------------------------------ */
@@ -423,6 +531,8 @@ static cs_status read_table(csv_reader *r, size_t ti, cs_diag *d)
     const char *path = cs_table_path(tf->t);
     uint32_t file = cs_ds_add_file(r->ds, path);
     path = r->ds->files[file];   /* lives as long as the dataset */
+    cell_kinds(tf, t);
+    memset(r->last, 0, sizeof r->last);
     uint64_t rows = 0;
     cs_record rec;
     cs_status st;
@@ -439,26 +549,29 @@ static cs_status read_table(csv_reader *r, size_t ti, cs_diag *d)
                     cs_table_raw_nfields(tf->t), cs_table_ncolumns(tf->t));
         uint32_t line = rec.line > UINT32_MAX ? UINT32_MAX : (uint32_t)rec.line;
         const cs_field *cf = &rec.fields[tf->col[0]];   /* CHILD is every table's first */
-        const char *id = child_id(r, cf, path, rec.line, grp->name);
+        char idbuf[256];
+        size_t idn;
+        const char *raw_id = child_id(r, cf, path, rec.line, grp->name, idbuf, &idn);
+        const char *id = NULL;   /* as the dataset keeps it */
         uint32_t crow;
-        if (id) {
-            crow = s903_child_map_get(&r->children, r->ds, id, file, line);
+        if (idn > 0) {
+            crow = s903_child_index_get(&r->children, r->ds, raw_id, idn, file, line, &id);
         } else {
             crow = cs_ds_add_row(r->ds, CS_903_G_CHILD, 0, file, line);
             finding(r, CS_FK_MISSING_ID, path, rec.line, cf->col, grp->name, "CHILD", NULL, NULL,
                     NULL, "%s row with a blank CHILD; kept as a child of its own", grp->name);
         }
         uint32_t row = cs_ds_add_row(r->ds, t->group, crow, file, line);
-        for (uint32_t f = 0; f < t->ncsv; f++) {
+        if (id) {
+            cs_value *v = cs_ds_cell(r->ds, t->group, row, 0);
+            v->kind = CS_V_STR;
+            v->s = id;
+        }
+        for (uint32_t f = 1; f < t->ncsv; f++) {
             const cs_field *fld = &rec.fields[tf->col[f]];
-            if (f == 0) {
-                if (id)
-                    cs_ds_set_str(r->ds, t->group, row, 0, id);
-                continue;
-            }
             where w = {path, fld->line ? fld->line : rec.line, fld->col, grp->name,
                        grp->fields[f].name, id};
-            set_cell(r, t->group, row, (int)f, fld, &w);
+            set_cell(r, tf, row, (int)f, fld, &w);
         }
     }
     if (st != CS_EOF)
@@ -475,7 +588,8 @@ static void reader_free(csv_reader *r)
 {
     for (size_t i = 0; i < CS_903_NTABLES; i++)
         cs_table_close(r->files[i].t);
-    s903_child_map_free(&r->children);
+    s903_child_index_free(&r->children);
+    free(r->codes);
     free(r->buf);
 }
 
@@ -487,6 +601,7 @@ static cs_status read_files(const char *const *paths, const cs_903_mem_file *mem
 {
     cs_ds_init(out, &cs_903_schema);
     csv_reader r = {.ds = out, .findings = findings, .year = year};
+    r.codes = cs_xcalloc(1, sizeof *r.codes);
     cs_status st = CS_OK;
     for (size_t i = 0; i < npaths && st == CS_OK; i++)
         st = open_candidate(&r, paths[i], mem ? &mem[i] : NULL, d);
