@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/csv_out.h"
 #include "util/intern.h"
 
 void cs_exceptions_init(cs_exception_list *l, const char *run_id)
@@ -24,9 +25,16 @@ void cs_exceptions_free(cs_exception_list *l)
     memset(l, 0, sizeof *l);
 }
 
-static const char *keep(cs_arena *a, const char *s)
+/* s copied into the arena, or the previous row's copy when the text is the
+ * same: rule, message, file and team repeat row after row, and one copy
+ * saves memory and lets the CSV writer check it once. */
+static const char *keep(cs_arena *a, const char *s, const char *prev)
 {
-    return s && *s ? cs_arena_strdup(a, s) : "";
+    if (!s || !*s)
+        return "";
+    if (prev && strcmp(prev, s) == 0)
+        return prev;
+    return cs_arena_strdup(a, s);
 }
 
 cs_exception *cs_exceptions_add(cs_exception_list *l, const cs_exception *e)
@@ -35,23 +43,24 @@ cs_exception *cs_exceptions_add(cs_exception_list *l, const cs_exception *e)
         l->cap = l->cap ? l->cap * 2 : 1024;
         l->items = cs_xrealloc(l->items, l->cap * sizeof *l->items);
     }
+    const cs_exception *p = l->count ? &l->items[l->count - 1] : &(const cs_exception){0};
     cs_exception *x = &l->items[l->count++];
     *x = *e;
-    x->return_name = keep(&l->arena, e->return_name);
-    x->year = keep(&l->arena, e->year);
-    x->rule = keep(&l->arena, e->rule);
-    x->message = keep(&l->arena, e->message);
-    x->child_id = keep(&l->arena, e->child_id);
-    x->record = keep(&l->arena, e->record);
-    x->fields = keep(&l->arena, e->fields);
-    x->values = keep(&l->arena, e->values);
-    x->source_system = keep(&l->arena, e->source_system);
-    x->source_id = keep(&l->arena, e->source_id);
-    x->source_file = keep(&l->arena, e->source_file);
-    x->team = keep(&l->arena, e->team);
-    x->worker = keep(&l->arena, e->worker);
-    x->team_id = keep(&l->arena, e->team_id);
-    x->worker_id = keep(&l->arena, e->worker_id);
+    x->return_name = keep(&l->arena, e->return_name, p->return_name);
+    x->year = keep(&l->arena, e->year, p->year);
+    x->rule = keep(&l->arena, e->rule, p->rule);
+    x->message = keep(&l->arena, e->message, p->message);
+    x->child_id = keep(&l->arena, e->child_id, p->child_id);
+    x->record = keep(&l->arena, e->record, p->record);
+    x->fields = keep(&l->arena, e->fields, p->fields);
+    x->values = keep(&l->arena, e->values, p->values);
+    x->source_system = keep(&l->arena, e->source_system, p->source_system);
+    x->source_id = keep(&l->arena, e->source_id, p->source_id);
+    x->source_file = keep(&l->arena, e->source_file, p->source_file);
+    x->team = keep(&l->arena, e->team, p->team);
+    x->worker = keep(&l->arena, e->worker, p->worker);
+    x->team_id = keep(&l->arena, e->team_id, p->team_id);
+    x->worker_id = keep(&l->arena, e->worker_id, p->worker_id);
     return x;
 }
 
@@ -78,59 +87,59 @@ void cs_run_id_new(char *buf, size_t n, const char *la_code)
              h & 0xffffu);
 }
 
-/* Write s as one CSV field, quoted when it holds a comma, quote or newline. */
-static void csv_field(FILE *f, const char *s)
+/* One column's last text and whether it needs quotes: rows share the
+ * strings that repeat (see keep), so most cells are checked once. */
+typedef struct {
+    const char *s;
+    size_t plain;   /* its length, or SIZE_MAX when it needs quotes */
+} column_memo;
+
+static void put_cell(cs_csv_out *o, column_memo *m, const char *s)
 {
     if (!s)
         s = "";
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, f);
-        return;
+    if (s != m->s) {
+        m->s = s;
+        m->plain = cs_csv_plain_len(s);
     }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    if (m->plain != SIZE_MAX)
+        cs_csv_out_bytes(o, s, m->plain);
+    else
+        cs_csv_out_field(o, s);
 }
 
 cs_status cs_exceptions_write_csv(const cs_exception_list *l, const char *path, cs_diag *d)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0)
+    static const char header[] = "run_id,return,year,rule,severity,child_id,record,fields,values,"
+                                 "message,source_system,source_id,source_file,source_line,team,"
+                                 "worker\r\n";
+    cs_csv_out o;
+    int err = cs_csv_out_open(&o, path);
+    if (err)
         return cs_diag_set(d, CS_ERR_IO, path, 0, 0, "cannot write the exception list: %s",
-                           strerror(errno));
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        return cs_diag_set(d, CS_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
-    }
-    fputs("run_id,return,year,rule,severity,child_id,record,fields,values,message,"
-          "source_system,source_id,source_file,source_line,team,worker\r\n",
-          f);
+                           strerror(err));
+    cs_csv_out_bytes(&o, header, sizeof header - 1);
+    enum { BEFORE_LINE = 13, AFTER_LINE = 2 };
+    column_memo memo[BEFORE_LINE + AFTER_LINE] = {{0}};
     for (size_t i = 0; i < l->count; i++) {
         const cs_exception *e = &l->items[i];
-        char line[16];
-        if (e->source_line)
-            snprintf(line, sizeof line, "%u", e->source_line);
-        else
-            line[0] = '\0';
-        const char *cols[16] = {l->run_id,       e->return_name, e->year,       e->rule,
-                                cs_severity_name(e->severity), e->child_id, e->record,
-                                e->fields,       e->values,      e->message,    e->source_system,
-                                e->source_id,    e->source_file, line,          e->team,
-                                e->worker};
-        for (int c = 0; c < 16; c++) {
-            if (c)
-                fputc(',', f);
-            csv_field(f, cols[c]);
+        const char *before_line[BEFORE_LINE] = {
+            l->run_id,   e->return_name, e->year,   e->rule,   cs_severity_name(e->severity),
+            e->child_id, e->record,      e->fields, e->values, e->message,
+            e->source_system, e->source_id, e->source_file};
+        for (int c = 0; c < BEFORE_LINE; c++) {
+            put_cell(&o, &memo[c], before_line[c]);
+            cs_csv_out_char(&o, ',');
         }
-        fputs("\r\n", f);
+        if (e->source_line)   /* 0 = unknown: left empty */
+            cs_csv_out_uint(&o, e->source_line);
+        cs_csv_out_char(&o, ',');
+        put_cell(&o, &memo[BEFORE_LINE], e->team);
+        cs_csv_out_char(&o, ',');
+        put_cell(&o, &memo[BEFORE_LINE + 1], e->worker);
+        cs_csv_out_bytes(&o, "\r\n", 2);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
+    if (cs_csv_out_close(&o) != 0)
         return cs_diag_set(d, CS_ERR_IO, path, 0, 0, "error writing the exception list");
     return CS_OK;
 }
