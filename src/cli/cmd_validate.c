@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/validate_report.h"
+#include "pipeline/previous_wh.h"
 #include "pipeline/returns.h"
 #include "returns/cin/cin.h"
 #include "returns/ssda903/ssda903.h"
@@ -20,6 +21,8 @@ static void usage(FILE *out)
             "                      --exceptions OUT.csv [--xlsx OUT.xlsx] [OPTIONS]\n"
             "       cscdw validate --return ssda903 --year 2025-26 [--previous PREV] CURRENT\n"
             "                      --exceptions OUT.csv [--xlsx OUT.xlsx] [OPTIONS]\n"
+            "       cscdw validate --return ssda903 --year 2025-26 --previous-from-warehouse\n"
+            "                      --la CODE CURRENT --exceptions OUT.csv [OPTIONS]\n"
             "\n"
             "Validates a return file against the year's rules (rules/RETURN/YEAR, plus the\n"
             "LA's own rules in rules/local/RETURN) and writes the exception list: one row\n"
@@ -32,6 +35,12 @@ static void usage(FILE *out)
             "  --year YEAR           collection year, e.g. 2025-26\n"
             "  --previous PREV       last year's return, for the rules that compare with it\n"
             "                        (without it they are listed as not run)\n"
+            "  --previous-from-warehouse  (ssda903) last year's return as the latest run of\n"
+            "                        the LA (--la) stored it in the warehouse; none there, or\n"
+            "                        a warehouse that cannot be reached: those rules not run\n"
+            "  --warehouse URL       that warehouse: a PostgreSQL server (default: PG*\n"
+            "                        variables, else the local one)\n"
+            "  --warehouse-dir DIR   the local warehouse's folder (default var/warehouse)\n"
             "  --exceptions FILE     the exception list as CSV\n"
             "  --xlsx FILE           the exception list as an Excel workbook (summary sheet,\n"
             "                        one sheet per team)\n"
@@ -52,7 +61,8 @@ static void usage(FILE *out)
 
 typedef struct {
     const char *ret, *year, *previous, *csv, *xlsx, *rules, *la, *ref, *source_system, *la_ons;
-    int strict, no_local, quiet;
+    const char *wh_url, *wh_dir;
+    int strict, no_local, quiet, previous_wh;
     char **inputs;
     int ninputs;
 } opts_t;
@@ -72,6 +82,9 @@ static int parse(int argc, char **argv, opts_t *o)
         {"reference-date", required_argument, NULL, 'D'},
         {"source-system", required_argument, NULL, 'S'},
         {"la-ons", required_argument, NULL, 'O'},
+        {"previous-from-warehouse", no_argument, NULL, 'P'},
+        {"warehouse", required_argument, NULL, 'w'},
+        {"warehouse-dir", required_argument, NULL, 'W'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -93,6 +106,9 @@ static int parse(int argc, char **argv, opts_t *o)
         case 'D': o->ref = optarg; break;
         case 'S': o->source_system = optarg; break;
         case 'O': o->la_ons = optarg; break;
+        case 'P': o->previous_wh = 1; break;
+        case 'w': o->wh_url = optarg; break;
+        case 'W': o->wh_dir = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return -1;
         default:
@@ -109,6 +125,12 @@ static int parse(int argc, char **argv, opts_t *o)
                                   o->ret);
     if (o->ninputs < 1)
         return cs_cli_usage_error("validate", "name the return file (or folder) to validate");
+    if (o->previous_wh && (strcmp(o->ret, "ssda903") != 0 || o->previous || !o->la))
+        return cs_cli_usage_error("validate", "--previous-from-warehouse is for --return ssda903, "
+                                              "needs --la CODE and replaces --previous");
+    if ((o->wh_url || o->wh_dir) && !o->previous_wh)
+        return cs_cli_usage_error("validate", "--warehouse and --warehouse-dir go with "
+                                              "--previous-from-warehouse");
     if (strcmp(o->ret, "cin") == 0 && o->ninputs > 1)
         return cs_cli_usage_error("validate", "a CIN return is one XML file; got %d files",
                                   o->ninputs);
@@ -224,6 +246,19 @@ int cs_cmd_validate(int argc, char **argv)
         if (!is_cin)
             cs_returns_derive_903(&prev, pc, o.la_ons);
     }
+    cs_previous_wh pw;
+    memset(&pw, 0, sizeof pw);
+    if (o.previous_wh && wants_last) {
+        cs_cli_clock_stage(&clock, "read previous");
+        cs_wh_target t = {.url = o.wh_url,
+                          .local_dir = o.wh_dir ? o.wh_dir : "var/warehouse",
+                          .use_env = 1};
+        cs_previous_903_from_warehouse(&t, o.la, &sprev, pc, o.la_ons, &prev, &pw);
+        have_prev = pw.found;
+        if (pw.problem[0])
+            fprintf(stderr, "cscdw validate: last year's return could not be looked up in the "
+                            "warehouse: %s\n", pw.problem);
+    }
 
     cs_cli_clock_stage(&clock, "rules");
     const char *system = o.source_system ? o.source_system : is_cin ? cin_producer(&ds) : "";
@@ -250,9 +285,17 @@ int cs_cmd_validate(int argc, char **argv)
                o.ninputs > 1 ? " ..." : "");
         printf("  run id       %s\n", exc.run_id);
         printf("  children     %zu", cs_returns_children(&ds));
-        if (have_prev)
+        char from[256];
+        if (pw.found)
+            cs_previous_wh_describe(&pw, &sprev, from, sizeof from);
+        if (pw.found)
+            printf(" (last year's return: %zu children, %s)", cs_returns_children(&prev), from);
+        else if (have_prev)
             printf(" (last year's return: %zu children, %llu reader findings not listed)",
                    cs_returns_children(&prev), (unsigned long long)prev_findings.total);
+        else if (o.previous_wh && wants_last)
+            printf(" (no last year's return: %s)",
+                   pw.problem[0] ? "the warehouse could not be searched" : "none in the warehouse");
         else if (o.previous)
             printf(" (no rule reads last year's return: %s not read)", o.previous);
         printf("\n  rules        %zu in the set, %zu not run; %llu rule findings, %llu from "

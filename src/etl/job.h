@@ -7,7 +7,8 @@
  *   reference_date: 2026-03-31        # default: 31 March ending the year
  *   inspection_date: 2026-03-02       # Annex A; default: reference date
  *   source: { profile: etl/sources/mosaic.yaml, input: samples/mosaic }
- *   previous: prev/903                # optional: last year's 903 return (folder or XML)
+ *   previous: prev/903                # optional: last year's 903 return (folder or XML);
+ *                                     # without it, the one a run stored in the warehouse
  *   returns: [cin, ssda903, annexa]
  *   output: out/demo
  *   warehouse: { local: var/warehouse }   # or { url: postgresql://... } or { none: true }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pipeline/previous_wh.h"
 #include "pipeline/returns.h"
 #include "report/allocation.h"
 #include "returns/cin/cin.h"
@@ -17,6 +18,9 @@ typedef struct {
     cs_exception_list *exc;
     cs_pipeline_result *res;
     cs_allocation *alloc;
+    cs_built_903 *keep;           /* the 903 return kept for the load, or NULL */
+    int looked;                   /* the warehouse was searched for last year's 903 */
+    cs_previous_wh prev;          /* what that found */
     double started;
     int timing;
 } jr;
@@ -169,15 +173,24 @@ static cs_status do_903(jr *r, cs_pipeline_return *out, cs_diag *d)
         have_last = st == CS_OK;
         if (have_last)
             cs_returns_derive_903(&last, pc, NULL);
+    } else if (r->o->load && !r->job->warehouse_none) {
+        /* none given: the latest one this LA's runs stored in the warehouse */
+        stage(r, "read previous");
+        cs_wh_target t = {.url = r->job->warehouse_url,
+                          .local_dir = r->job->warehouse_dir,
+                          .use_env = 1};
+        cs_previous_903_from_warehouse(&t, r->job->la_code, &py, pc, NULL, &last, &r->prev);
+        have_last = r->prev.found;
+        r->looked = 1;
     }
     cs_903_postcodes_free(pc);
     if (st == CS_OK) {
         stage(r, "rules ssda903");
         st = validate(r, "ssda903", y.label, &ds, have_last ? &last : NULL, out, d);
     }
+    char dir[4200] = "";
     if (st == CS_OK && r->o->write_outputs && r->job->output) {
         stage(r, "write ssda903");
-        char dir[4200];
         snprintf(dir, sizeof dir, "%s/ssda903-%s", r->job->output, y.label);
         st = cs_903_write_csv(&ds, dir, &y, d);
         if (st == CS_OK)
@@ -185,17 +198,46 @@ static cs_status do_903(jr *r, cs_pipeline_return *out, cs_diag *d)
     }
     if (have_last)
         cs_ds_free(&last);
+    if (st == CS_OK && r->keep) {   /* the tables as written (else written aside), for the load */
+        stage(r, "keep ssda903");
+        return cs_built_903_keep(r->keep, &ds, &y, dir[0] ? dir : NULL, r->m->source_system, d);
+    }
     cs_ds_free(&ds);
     return st;
 }
 
+/* Where last year's 903 return came from, or why the rules reading it did not run. */
+static void note_previous(jr *r, const cs_pipeline_return *out)
+{
+    cs_903_year y, py;
+    if (cs_903_year_parse(r->job->collection_year, &y, NULL) != CS_OK)
+        return;
+    cs_903_year_previous(&y, &py);
+    const char *s = out->not_run == 1 ? "" : "s";
+    if (r->prev.found) {
+        char from[256];
+        cs_previous_wh_describe(&r->prev, &py, from, sizeof from);
+        note(r->res, "ssda903: last year's return: %s", from);
+    } else if (r->prev.problem[0] && out->not_run) {
+        note(r->res, "ssda903: last year's return could not be looked up in the warehouse (%s); "
+                     "%zu rule%s not run (listed as info rows)",
+             r->prev.problem, out->not_run, s);
+    } else if (out->not_run) {
+        note(r->res, "ssda903: no previous return given (job 'previous:')%s%s%s; %zu rule%s not "
+                     "run (listed as info rows)",
+             r->looked ? " and none for " : "", r->looked ? py.label : "",
+             r->looked ? " in the warehouse" : "", out->not_run, s);
+    }
+}
+
 cs_status cs_pipeline_returns(const cs_pipeline_opts *o, const cs_model *m,
-                              cs_exception_list *exc, cs_pipeline_result *res, cs_diag *d)
+                              cs_exception_list *exc, cs_pipeline_result *res, cs_built_903 *keep,
+                              cs_diag *d)
 {
     const cs_job *job = o->job;
     if (!job->want_cin && !job->want_ssda903)
         return CS_OK;
-    jr r = {.o = o, .job = job, .m = m, .exc = exc, .res = res};
+    jr r = {.o = o, .job = job, .m = m, .exc = exc, .res = res, .keep = keep};
     cs_alloc_rule rule;
     cs_diag ad;
     cs_status st = cs_alloc_rule_parse(job->allocation_rule, &rule, &ad);
@@ -217,10 +259,8 @@ cs_status cs_pipeline_returns(const cs_pipeline_opts *o, const cs_model *m,
         cs_pipeline_return *out = &res->returns[res->nreturns++];
         *out = (cs_pipeline_return){.name = "ssda903", .xsd = -1};
         st = do_903(&r, out, d);
-        if (st == CS_OK && !job->previous && out->not_run)
-            note(res, "ssda903: no previous return given (job 'previous:'); %zu rule%s not run "
-                      "(listed as info rows)",
-                 out->not_run, out->not_run == 1 ? "" : "s");
+        if (st == CS_OK && !job->previous)
+            note_previous(&r, out);
     }
     stage(&r, NULL);
     cs_allocation_free(r.alloc);

@@ -96,6 +96,8 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
     cs_findings_init(&findings);
     cs_extract_stats xs;
     memset(&xs, 0, sizeof xs);
+    cs_built_903 built;   /* the 903 return as built, for the load */
+    memset(&built, 0, sizeof built);
     st = cs_extract(profile, job->input, &model, &findings, &xs, o->on_progress, o->ctx, d);
     stage_end(&sc);
     if (st != CS_OK)
@@ -112,7 +114,8 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
         goto out;
     }
     /* returns: build, validate, write (CIN XML, 903 tables) */
-    st = cs_pipeline_returns(o, &model, exc, res, d);
+    st = cs_pipeline_returns(o, &model, exc, res,
+                             o->load && !job->warehouse_none ? &built : NULL, d);
     if (st != CS_OK)
         goto out;
 
@@ -193,7 +196,9 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
                                  .profile = job->profile,
                                  .sources = srcs,
                                  .nsources = xs.nfiles,
-                                 .calendar = cal};
+                                 .calendar = cal,
+                                 .returns = built.have ? &built.wh : NULL,
+                                 .nreturns = built.have ? 1 : 0};
             cs_load_stats ls;
             st = cs_wh_load(conn, &model, exc, &meta, &ls, d);
             if (st == CS_OK)
@@ -208,6 +213,7 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
     cs_exceptions_count(exc, res->findings_by_severity);
 
 out:
+    cs_built_903_free(&built);
     cs_extract_stats_free(&xs);
     cs_findings_free(&findings);
     cs_model_free(&model);

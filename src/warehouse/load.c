@@ -13,6 +13,7 @@
 #include "warehouse/facts.h"
 #include "warehouse/dims.h"
 #include "warehouse/resolve.h"
+#include "warehouse/returns_store.h"
 
 /* ---- the run ---------------------------------------------------------- */
 
@@ -150,6 +151,8 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
         st = cs_wh_load_facts(c, &o, m, prep, &keys, &rows, d);
     if (st == CS_OK)
         st = cs_wh_load_exceptions(&o, exc, &keys, &rows, d);
+    for (size_t i = 0; st == CS_OK && i < meta->nreturns; i++)   /* as built; fact_cla_episode */
+        st = cs_wh_store_return(&o, &meta->returns[i], &keys, &rows, d);
     double t2 = now_seconds();
     if (st == CS_OK)
         st = cs_wh_swap_facts(c, la_key, d);

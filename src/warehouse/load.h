@@ -21,6 +21,7 @@
 #include "util/calendar.h"
 #include "util/date.h"
 #include "util/diag.h"
+#include "warehouse/returns_store.h"
 
 typedef struct {
     const char *path;
@@ -41,6 +42,8 @@ typedef struct {
     const cs_load_source *sources;
     size_t nsources;
     const cs_calendar *calendar;  /* bank holidays mirrored into dim_date; may be NULL */
+    const cs_wh_return *returns;  /* returns the run built, kept in meta_run_return (may be NULL) */
+    size_t nreturns;
 } cs_load_meta;
 
 typedef struct {
