@@ -6,7 +6,8 @@
 # load`, and `cscdw validate --previous-from-warehouse`) reads them from the
 # warehouse, says which run they came from and runs those rules;
 # fact_cla_episode holds the run's episodes; a reload changes nothing but
-# the run history; an unreachable or older warehouse only means "not run".
+# the run history; an unreachable or older warehouse only means "not run";
+# a repeated DECOM is one row.
 . "$(dirname "$0")/lib.sh"
 
 # job903 YEAR: the samples' LA 999 for that year, 903 only
@@ -121,4 +122,16 @@ v --la 999 --warehouse-dir "$W3"
 expect_stdout "none in the warehouse"
 expect_exit 2 "$CSCDW" validate --return ssda903 --year 2025-26 "$out25" --previous-from-warehouse
 expect_stderr "needs --la"
+
+# two episodes of a child with the same DECOM (the case system holds its own
+# episodes): the load goes through, one row for the pair
+cp -r samples/ssd "$TMP/ssd"
+grep '^EP6,' samples/ssd/ssd_cla_episodes.csv | sed 's/^EP6,/EP6DUP,/' >> "$TMP/ssd/ssd_cla_episodes.csv"
+expect_exit 0 "$CSCDW" load --profile etl/sources/ssd.yaml --input "$TMP/ssd" --la 950 \
+    --year 2025-26 --warehouse-dir "$W" --output "$TMP/out-950"
+eps="$TMP/out-950/ssda903-2025-26/episodes.csv"
+[ "$(tail -n +2 "$eps" | cut -d, -f1,2 | sort | uniq -d)" = "1000011,13/09/2025" ] ||
+    fail "sample edit: no repeated DECOM"
+expect_sql "SELECT count(*) FROM fact_cla_episode JOIN dim_la USING (la_key) WHERE la_code = '950'" \
+    "$(( $(wc -l < "$eps") - 2 ))"
 echo "previous-return tests passed"
