@@ -29,16 +29,6 @@ static cs_status table_has_la(PGconn *c, const char *table, long long la, int *o
     return st;
 }
 
-static cs_status exec_all(PGconn *c, const char *const *sqls, size_t n, cs_diag *d)
-{
-    for (size_t i = 0; i < n; i++) {
-        cs_status st = cs_wh_exec(c, sqls[i], d);
-        if (st != CS_OK)
-            return st;
-    }
-    return CS_OK;
-}
-
 /* ---- calendar ------------------------------------------------------------ */
 
 cs_status cs_wh_merge_calendar(cs_copy *o, const cs_calendar *cal, cs_diag *d)
@@ -62,19 +52,24 @@ cs_status cs_wh_merge_calendar(cs_copy *o, const cs_calendar *cal, cs_diag *d)
     }
     if ((st = cs_copy_end(o, "bank holidays", d)) != CS_OK)
         return st;
-    /* mirrored only where it differs, so a reload writes nothing */
-    static const char *const sql[] = {
-        "UPDATE dim_date d SET is_bank_holiday = (b.date IS NOT NULL), bank_holiday_name = b.name, "
-        "is_working_day = (NOT d.is_weekend AND b.date IS NULL) "
-        "FROM dim_date d2 LEFT JOIN stg_bank_holiday b ON b.date = d2.date "
-        "WHERE d.date = d2.date AND d.date BETWEEN (SELECT min(date) FROM stg_bank_holiday) "
-        "AND (SELECT max(date) FROM stg_bank_holiday) "
-        "AND (d.is_bank_holiday, d.bank_holiday_name) IS DISTINCT FROM (b.date IS NOT NULL, b.name)",
-        "UPDATE dim_date d SET working_day_number = x.n FROM (SELECT date, "
-        "sum(is_working_day::int) OVER (ORDER BY date) AS n FROM dim_date) x "
-        "WHERE d.date = x.date AND d.working_day_number IS DISTINCT FROM x.n",
-    };
-    return exec_all(o->conn, sql, 2, d);
+    /* mirrored only where it differs, so a reload writes nothing; one pass
+     * over dim_date sets the holidays (within the calendar's span) and
+     * renumbers the working days after them */
+    return cs_wh_exec(
+        o->conn,
+        "WITH r AS (SELECT min(date) AS lo, max(date) AS hi FROM stg_bank_holiday), "
+        "x AS (SELECT d.date, d.date BETWEEN r.lo AND r.hi AS inside, b.date IS NOT NULL AS hol, "
+        "b.name, d.is_weekend, d.is_bank_holiday, d.bank_holiday_name, d.is_working_day "
+        "FROM dim_date d CROSS JOIN r LEFT JOIN stg_bank_holiday b ON b.date = d.date), "
+        "y AS (SELECT date, CASE WHEN inside THEN hol ELSE is_bank_holiday END AS hol, "
+        "CASE WHEN inside THEN name ELSE bank_holiday_name END AS name, "
+        "CASE WHEN inside THEN NOT is_weekend AND NOT hol ELSE is_working_day END AS wd FROM x), "
+        "z AS (SELECT y.*, sum(wd::int) OVER (ORDER BY date) AS n FROM y) "
+        "UPDATE dim_date d SET is_bank_holiday = z.hol, bank_holiday_name = z.name, "
+        "is_working_day = z.wd, working_day_number = z.n FROM z WHERE d.date = z.date "
+        "AND (d.is_bank_holiday, d.bank_holiday_name, d.is_working_day, d.working_day_number) "
+        "IS DISTINCT FROM (z.hol, z.name, z.wd, z.n)",
+        d);
 }
 
 /* ---- teams and workers ---------------------------------------------------- */
@@ -170,6 +165,17 @@ cs_status cs_wh_merge_org(cs_copy *o, const cs_model *m, cs_wh_keys *k, uint64_t
 }
 
 /* ---- rules ---------------------------------------------------------------- */
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_rule(const cs_exception *a, const cs_exception *b)
+{
+    return same_text(a->rule, b->rule) && same_text(a->year, b->year) &&
+           same_text(a->return_name, b->return_name);
+}
 
 void cs_wh_rule_id(const char *ret, const char *year, const char *code, char *out, size_t n)
 {
@@ -340,31 +346,8 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
     cs_status st = table_has_la(c, "dim_child", la, &known, d);
     if (st != CS_OK)
         return st;
-    char cols[512];
-    cs_bulk bulk = {0};
-    if (!known && (st = cs_wh_bulk_begin(c, "dim_child", &bulk, d)) != CS_OK)
-        return st;
-    if (known) {
-        snprintf(cols, sizeof cols, "(person_id, %s)", child_cols);
-        st = temp_table(o, "stg_child",
-                        "(person_id text, sex text, ethnicity text, disabled boolean, upn text, "
-                        "upn_unknown text, birth_date date, expected_birth_date date, "
-                        "death_date date, postcode_district text)",
-                        cols, d);
-    } else {
-        /* first load of this LA: straight into the dimension */
-        snprintf(cols, sizeof cols, "(la_key, person_id, valid_from, is_current, %s)", child_cols);
-        st = cs_copy_begin(o, "dim_child", cols, NULL, d);
-    }
-    if (st != CS_OK) {
-        cs_wh_bulk_free(&bulk);
-        return st;
-    }
-    cs_keymap disabled;
-    cs_keymap_init(&disabled);
-    disability_status(m, &disabled);
-    /* in id order: the dimension's indexes on person_id then grow at their
-     * right edge instead of splitting pages all over */
+    /* in id order (first row of each id): the dimension's indexes on
+     * person_id then grow at their right edge instead of splitting pages */
     const cs_table *t = &m->tables[CS_E_person];
     const cs_person **people = cs_xmalloc((t->count ? t->count : 1) * sizeof *people);
     size_t n = 0;
@@ -372,15 +355,57 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
         if (((const cs_person *)t->rows)[i].id)
             people[n++] = &((const cs_person *)t->rows)[i];
     qsort(people, n, sizeof *people, by_person_id);
-    cs_idset seen;
-    cs_idset_init(&seen, n);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!kept || strcmp(people[i]->id, people[kept - 1]->id) != 0)
+            people[kept++] = people[i];
+    n = kept;
+    /* a first load of the LA numbers its children itself, from a block of
+     * the key sequence taken at once: no default per row, no keys to read
+     * back */
+    long long first_key = 0;
+    if (!known && n) {
+        char sql[256], v[32];
+        snprintf(sql, sizeof sql,
+                 "SELECT setval(s, nextval(s) + %zu - 1) "
+                 "FROM pg_get_serial_sequence('dim_child', 'child_key') s",
+                 n);
+        st = cs_wh_query_value(c, sql, v, sizeof v, d);
+        first_key = atoll(v) - (long long)n + 1;
+    }
+    cs_bulk bulk = {0};
+    if (st == CS_OK && !known)
+        st = cs_wh_bulk_begin(c, "dim_child", &bulk, d);
+    char cols[512];
+    if (st == CS_OK && known) {
+        snprintf(cols, sizeof cols, "(person_id, %s)", child_cols);
+        st = temp_table(o, "stg_child",
+                        "(person_id text, sex text, ethnicity text, disabled boolean, upn text, "
+                        "upn_unknown text, birth_date date, expected_birth_date date, "
+                        "death_date date, postcode_district text)",
+                        cols, d);
+    } else if (st == CS_OK) {
+        /* first load of this LA: straight into the dimension */
+        snprintf(cols, sizeof cols, "(child_key, la_key, person_id, valid_from, is_current, %s)",
+                 child_cols);
+        st = cs_copy_begin(o, "dim_child", cols, NULL, d);
+    }
+    if (st != CS_OK) {
+        cs_wh_bulk_free(&bulk);
+        free(people);
+        return st;
+    }
+    cs_keymap disabled;
+    cs_keymap_init(&disabled);
+    disability_status(m, &disabled);
     for (size_t i = 0; i < n; i++) {
         const cs_person *p = people[i];
-        if (!cs_idset_add(&seen, p->id))
-            continue;
         if (!known) {
+            cs_copy_int(o, first_key + (long long)i);
+            cs_copy_sep(o);
             cs_copy_int(o, la);
             cs_copy_sep(o);
+            cs_keymap_put(&k->child, p->id, strlen(p->id), first_key + (long long)i);
         }
         cs_copy_text(o, p->id);
         cs_copy_sep(o);
@@ -396,16 +421,15 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
         cs_copy_eol(o);
         (*rows)++;
     }
-    cs_idset_free(&seen);
     cs_keymap_free(&disabled);
     free(people);
     st = cs_copy_end(o, "children", d);
     if (st == CS_OK)
         st = cs_wh_bulk_end(c, &bulk, d);
     cs_wh_bulk_free(&bulk);
-    if (st == CS_OK && known)
-        st = merge_known_children(c, la, valid_from, d);
-    if (st != CS_OK)
+    if (st != CS_OK || !known)
+        return st;
+    if ((st = merge_known_children(c, la, valid_from, d)) != CS_OK)
         return st;
     char sql[256];
     snprintf(sql, sizeof sql,
@@ -415,8 +439,6 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
 
 /* ---- exceptions ------------------------------------------------------------ */
 
-/* Identifies "the same exception" across runs: rule, child, record path and
- * fields; for a finding about no child, the source file and line too. */
 /* Identifies "the same exception" across runs: rule, child, record path and
  * fields; for a finding about no child, the source file and line too. */
 static void fingerprint(EVP_MD_CTX *ctx, const cs_exception *e, char out[33])
@@ -450,11 +472,6 @@ static void fingerprint(EVP_MD_CTX *ctx, const cs_exception *e, char out[33])
     out[32] = '\0';
 }
 
-static int same_text(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 cs_status cs_wh_load_exceptions(cs_copy *o, const cs_exception_list *exc, const cs_wh_keys *k,
                                 uint64_t *rows, cs_diag *d)
 {
@@ -480,8 +497,7 @@ cs_status cs_wh_load_exceptions(cs_copy *o, const cs_exception_list *exc, const 
         const cs_exception *e = &exc->items[i];
         const char *child = e->child_id && *e->child_id ? e->child_id : NULL;
         /* a rule's findings mostly come together: look its key up once */
-        if (!prev || !same_text(e->rule, prev->rule) || !same_text(e->year, prev->year) ||
-            !same_text(e->return_name, prev->return_name)) {
+        if (!prev || !same_rule(e, prev)) {
             cs_wh_rule_id(e->return_name, e->year, e->rule, id, sizeof id);
             rule_key = cs_keymap_get(&k->rule, id);
         }

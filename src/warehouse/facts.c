@@ -1,7 +1,6 @@
 #include "warehouse/facts.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,43 +295,38 @@ static void put_col(cs_copy *o, const void *row, fact_col *c, const cs_wh_keys *
 
 /* ---- the per-LA partitions ---------------------------------------------- */
 
-static cs_status exec_fmt(PGconn *c, cs_diag *d, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static cs_status exec_fmt(PGconn *c, cs_diag *d, const char *fmt, ...)
-{
-    char sql[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return cs_wh_exec(c, sql, d);
-}
-
-/* The parents' secondary (non-key) indexes, as "[UNIQUE ]|USING btree (...)"
- * per fact, built on each new partition before it is attached so that ATTACH
- * adopts them instead of building them under a lock. */
+/* What each parent declares, built on its new partition before it is
+ * attached so that ATTACH adopts it instead of building it under a lock:
+ * the primary key's columns ("(la_key, referral_id)", empty when the fact
+ * has none: migration 7) and the other indexes, as "[UNIQUE ]USING btree (...)". */
 typedef struct {
+    char pkey[NSPECS][256];
     char def[NSPECS][4][512];
     int n[NSPECS];
 } index_defs;
 
-static cs_status secondary_indexes(PGconn *c, index_defs *x, cs_diag *d)
+static cs_status parent_indexes(PGconn *c, index_defs *x, cs_diag *d)
 {
     memset(x, 0, sizeof *x);
     PGresult *r;
     cs_status st = cs_wh_query(c,
-                               "SELECT i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
-                               "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
-                               "WHERE t.relkind = 'p' AND NOT i.indisprimary ORDER BY i.indexrelid",
+                               "SELECT i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid), "
+                               "i.indisprimary FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+                               "WHERE t.relkind = 'p' ORDER BY i.indexrelid",
                                &r, d);
     for (int i = 0; r && i < PQntuples(r); i++) {
         const char *def = PQgetvalue(r, i, 1);   /* CREATE [UNIQUE] INDEX n ON ONLY t USING ... */
         const char *using = strstr(def, " USING ");
-        for (size_t sp = 0; using && sp < NSPECS; sp++)
-            if (strcmp(specs[sp].table, PQgetvalue(r, i, 0)) == 0 && x->n[sp] < 4)
+        const char *cols = using ? strchr(using, '(') : NULL;
+        for (size_t sp = 0; cols && sp < NSPECS; sp++) {
+            if (strcmp(specs[sp].table, PQgetvalue(r, i, 0)) != 0)
+                continue;
+            if (PQgetvalue(r, i, 2)[0] == 't')
+                snprintf(x->pkey[sp], sizeof x->pkey[sp], "%s", cols);
+            else if (x->n[sp] < 4)
                 snprintf(x->def[sp][x->n[sp]++], sizeof x->def[0][0], "%s%s",
                          strncmp(def, "CREATE UNIQUE", 13) == 0 ? "UNIQUE " : "", using + 1);
+        }
     }
     PQclear(r);
     return st;
@@ -510,7 +504,7 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, cs_wh_prep 
     prep_wait(prep);
     long long la = k->la_key;
     index_defs *idx = cs_xmalloc(sizeof *idx);
-    cs_status st = secondary_indexes(c, idx, d);
+    cs_status st = parent_indexes(c, idx, d);
     char sql[4096];
     /* a plain table created in this transaction: COPY writes it without WAL
      * (wal_level minimal) and FREEZE spares later hint-bit writes */
@@ -543,15 +537,19 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, cs_wh_prep 
         }
         if (st != CS_OK)
             break;
-        size_t q = (size_t)snprintf(sql, sizeof sql,
-                                    "ALTER TABLE %s ADD CONSTRAINT %s_pkey PRIMARY KEY (la_key, %s);",
-                                    part, part, p.cols[0].name);
+        size_t q = 0;
+        if (idx->pkey[s][0])
+            q = (size_t)snprintf(sql, sizeof sql, "ALTER TABLE %s ADD CONSTRAINT %s_pkey PRIMARY KEY %s;",
+                                 part, part, idx->pkey[s]);
         for (int j = 0; j < idx->n[s] && q < sizeof sql; j++)
             q += (size_t)snprintf(sql + q, sizeof sql - q, "CREATE %sINDEX ON %s %s;",
                                   strncmp(idx->def[s][j], "UNIQUE ", 7) == 0 ? "UNIQUE " : "",
                                   part, idx->def[s][j] + (strncmp(idx->def[s][j], "UNIQUE ", 7) == 0 ? 7 : 0));
         if (s + 1 < NSPECS && q < sizeof sql)
-            snprintf(sql + q, sizeof sql - q, create, specs[s + 1].table, la, specs[s + 1].table, la);
+            q += (size_t)snprintf(sql + q, sizeof sql - q, create, specs[s + 1].table, la,
+                                  specs[s + 1].table, la);
+        if (!q)
+            continue;   /* the last fact, with no key or index to build */
         if (!PQsendQuery(c, sql))
             st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQerrorMessage(c));
         else
@@ -568,34 +566,35 @@ cs_status cs_wh_swap_facts(PGconn *c, long long la, cs_diag *d)
 {
     for (size_t s = 0; s < NSPECS; s++) {
         const char *t = specs[s].table;
-        /* the LA's current partition, whatever it is called */
-        char sql[1024];
+        /* the LA's current partition, whatever it is called, and whether
+         * the new one has a key (facts without one: migration 7) */
+        char sql[2048];
         snprintf(sql, sizeof sql,
-                 "SELECT c.oid::regclass FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                 "SELECT (SELECT c.oid::regclass FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
                  "WHERE i.inhparent = '%s'::regclass "
-                 "AND pg_get_expr(c.relpartbound, c.oid) = 'FOR VALUES IN (%lld)'",
-                 t, la);
+                 "AND pg_get_expr(c.relpartbound, c.oid) = 'FOR VALUES IN (%lld)'), "
+                 "EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '%s_la%lld_new'::regclass "
+                 "AND contype = 'p')",
+                 t, la, t, la);
         PGresult *r;
         cs_status st = cs_wh_query(c, sql, &r, d);
         if (st != CS_OK)
             return st;
-        if (PQntuples(r) == 1) {
-            char old[256];
-            snprintf(old, sizeof old, "%s", PQgetvalue(r, 0, 0));
-            st = exec_fmt(c, d, "ALTER TABLE %s DETACH PARTITION %s", t, old);
-            if (st == CS_OK)
-                st = exec_fmt(c, d, "DROP TABLE %s", old);
-        }
+        size_t q = 0;
+        if (!PQgetisnull(r, 0, 0))
+            q += (size_t)snprintf(sql + q, sizeof sql - q,
+                                  "ALTER TABLE %s DETACH PARTITION %s; DROP TABLE %s; ", t,
+                                  PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 0));
+        q += (size_t)snprintf(sql + q, sizeof sql - q,
+                              "ALTER TABLE %s ATTACH PARTITION %s_la%lld_new FOR VALUES IN (%lld); "
+                              "ALTER TABLE %s_la%lld_new RENAME TO %s_la%lld; ",
+                              t, t, la, la, t, la, t, la);
+        if (PQgetvalue(r, 0, 1)[0] == 't' && q < sizeof sql)   /* named as the old key was */
+            snprintf(sql + q, sizeof sql - q,
+                     "ALTER TABLE %s_la%lld RENAME CONSTRAINT %s_la%lld_new_pkey TO %s_la%lld_pkey",
+                     t, la, t, la, t, la);
         PQclear(r);
-        if (st == CS_OK)
-            st = exec_fmt(c, d, "ALTER TABLE %s ATTACH PARTITION %s_la%lld_new FOR VALUES IN (%lld)",
-                          t, t, la, la);
-        if (st == CS_OK)
-            st = exec_fmt(c, d, "ALTER TABLE %s_la%lld_new RENAME TO %s_la%lld", t, la, t, la);
-        if (st == CS_OK)   /* the key keeps the name the partition's key had */
-            st = exec_fmt(c, d, "ALTER TABLE %s_la%lld RENAME CONSTRAINT %s_la%lld_new_pkey TO %s_la%lld_pkey",
-                          t, la, t, la, t, la);
-        if (st != CS_OK)
+        if ((st = cs_wh_exec(c, sql, d)) != CS_OK)
             return st;
     }
     return CS_OK;
