@@ -184,8 +184,7 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
         for (size_t i = 0; st == CS_OK && i < xs.nfiles; i++) {
             srcs[i].path = xs.files[i].path;
             srcs[i].entity = xs.files[i].entity;
-            srcs[i].records = xs.files[i].records;
-            st = cs_sha256_file(xs.files[i].path, srcs[i].sha256, &srcs[i].bytes, d);
+            srcs[i].records = xs.files[i].records;   /* hashed by the loader, meanwhile */
         }
         if (st == CS_OK) {
             cs_load_meta meta = {.la_code = job->la_code,

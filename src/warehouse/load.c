@@ -1,6 +1,7 @@
 #include "warehouse/load.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +69,86 @@ static cs_date today(void)
     return cs_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+/* SHA-256 of the sources the caller left unhashed, on a thread while the
+ * load runs: the server need not wait for a second read of the extract. */
+typedef struct {
+    cs_load_source *src;   /* the caller's list, copied */
+    size_t n;
+    pthread_t thread;
+    int running;
+    cs_status st;
+    cs_diag d;
+} source_hashes;
+
+static void *hash_sources(void *arg)
+{
+    source_hashes *h = arg;
+    for (size_t i = 0; i < h->n && h->st == CS_OK; i++)
+        if (!h->src[i].sha256[0])
+            h->st = cs_sha256_file(h->src[i].path, h->src[i].sha256, &h->src[i].bytes, &h->d);
+    return NULL;
+}
+
+static void hashes_start(source_hashes *h, const cs_load_meta *meta)
+{
+    memset(h, 0, sizeof *h);
+    h->n = meta->nsources;
+    h->src = cs_xmalloc((h->n ? h->n : 1) * sizeof *h->src);
+    if (h->n)
+        memcpy(h->src, meta->sources, h->n * sizeof *h->src);
+    if (pthread_create(&h->thread, NULL, hash_sources, h) == 0)
+        h->running = 1;
+    else
+        hash_sources(h);   /* no thread: hash now */
+}
+
+static cs_status hashes_wait(source_hashes *h, cs_diag *d)
+{
+    if (h->running) {
+        pthread_join(h->thread, NULL);
+        h->running = 0;
+    }
+    if (h->st != CS_OK && d)
+        *d = h->d;
+    return h->st;
+}
+
+static void hashes_free(source_hashes *h)
+{
+    hashes_wait(h, NULL);
+    free(h->src);
+    h->src = NULL;
+}
+
+/* Every source of the run, in one statement. */
+static cs_status insert_sources(PGconn *c, long long run_id, const source_hashes *h, cs_diag *d)
+{
+    if (!h->n)
+        return CS_OK;
+    size_t cap = 256 + h->n * 9000, k = 0;
+    char *sql = cs_xmalloc(cap);
+    char path[4096], sha[80], entity[256];
+    k += (size_t)snprintf(sql + k, cap - k,
+                          "INSERT INTO meta_run_source (run_id, path, bytes, sha256, entity, "
+                          "records) VALUES ");
+    for (size_t i = 0; i < h->n && k < cap; i++) {
+        const cs_load_source *s = &h->src[i];
+        k += (size_t)snprintf(sql + k, cap - k, "%s(%lld, %s, %llu, %s, %s, %llu)", i ? ", " : "",
+                              run_id, lit(path, sizeof path, s->path),
+                              (unsigned long long)s->bytes, lit(sha, sizeof sha, s->sha256),
+                              lit(entity, sizeof entity, s->entity),
+                              (unsigned long long)s->records);
+    }
+    if (k < cap)
+        snprintf(sql + k, cap - k, " ON CONFLICT DO NOTHING");
+    cs_status st = cs_wh_exec(c, sql, d);
+    free(sql);
+    return st;
+}
+
 static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exception_list *exc,
-                                     const cs_load_meta *meta, cs_load_stats *stats, cs_diag *d)
+                                     const cs_load_meta *meta, source_hashes *hashes,
+                                     cs_load_stats *stats, cs_diag *d)
 {
     char a[1024], b[1024], e[1024], f[4096], g[4096];
     char sql[16384];
@@ -116,19 +195,6 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
         return st;
     stats->run_id = run_id;
 
-    for (size_t i = 0; i < meta->nsources; i++) {
-        const cs_load_source *s = &meta->sources[i];
-        snprintf(sql, sizeof sql,
-                 "INSERT INTO meta_run_source (run_id, path, bytes, sha256, entity, records) "
-                 "VALUES (%lld, %s, %llu, %s, %s, %llu) ON CONFLICT DO NOTHING",
-                 run_id, lit(f, sizeof f, s->path), (unsigned long long)s->bytes,
-                 lit(a, sizeof a, s->sha256), lit(b, sizeof b, s->entity),
-                 (unsigned long long)s->records);
-        st = cs_wh_exec(c, sql, d);
-        if (st != CS_OK)
-            return st;
-    }
-
     /* dimensions first (merged in SQL, keys read back), then the facts with
      * their keys, then the swap of the LA's fact partitions */
     double t0 = now_seconds();
@@ -166,6 +232,11 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
     if (st != CS_OK)
         return st;
     double t3 = now_seconds();
+    st = hashes_wait(hashes, d);
+    if (st == CS_OK)
+        st = insert_sources(c, run_id, hashes, d);
+    if (st != CS_OK)
+        return st;
 
     /* close the run: counts per entity, findings per severity */
     size_t k = (size_t)snprintf(g, sizeof g, "{");
@@ -194,20 +265,22 @@ cs_status cs_wh_load(PGconn *c, const cs_model *m, const cs_exception_list *exc,
                      const cs_load_meta *meta, cs_load_stats *stats, cs_diag *d)
 {
     memset(stats, 0, sizeof *stats);
-    cs_status st = cs_wh_exec(c, "BEGIN", d);
-    if (st != CS_OK)
-        return st;
-    /* serialise loads of the warehouse; released at commit/rollback */
-    st = cs_wh_exec(c, "SELECT pg_advisory_xact_lock(727002)", d);
-    /* memory for the merges' hash joins and the staged tables (temp_buffers
-     * counts only before the session's first temporary table: it is) */
+    source_hashes hashes;
+    hashes_start(&hashes, meta);
+    /* one round trip: serialise loads of the warehouse (the lock goes at
+     * commit/rollback); memory for the merges' hash joins and the staged
+     * tables (temp_buffers counts only before the session's first temporary
+     * table: it is); the new partitions' pages handed to the disk as they
+     * are written, so that COMMIT's fsync of them has little left to wait for */
+    cs_status st = cs_wh_exec(c,
+                              "BEGIN; SELECT pg_advisory_xact_lock(727002); "
+                              "SET LOCAL work_mem = '256MB'; SET LOCAL temp_buffers = '512MB'; "
+                              "SET LOCAL maintenance_work_mem = '256MB'; "
+                              "SET LOCAL backend_flush_after = '2MB'",
+                              d);
     if (st == CS_OK)
-        st = cs_wh_exec(c,
-                        "SET LOCAL work_mem = '256MB'; SET LOCAL temp_buffers = '512MB'; "
-                        "SET LOCAL maintenance_work_mem = '256MB'",
-                        d);
-    if (st == CS_OK)
-        st = load_in_transaction(c, m, exc, meta, stats, d);
+        st = load_in_transaction(c, m, exc, meta, &hashes, stats, d);
+    hashes_free(&hashes);
     if (st == CS_OK)
         return cs_wh_exec(c, "COMMIT", d);
     PGresult *r = PQexec(c, "ROLLBACK");

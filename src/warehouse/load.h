@@ -26,7 +26,7 @@
 typedef struct {
     const char *path;
     uint64_t bytes;
-    char sha256[65];
+    char sha256[65];              /* "" : cs_wh_load hashes the file (and sets bytes) */
     const char *entity;
     uint64_t records;
 } cs_load_source;
