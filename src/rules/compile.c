@@ -24,7 +24,7 @@ static uint32_t emit(emitter *e, cs_opcode op, int32_t a, int32_t b, int u, int 
         e->cap = e->cap ? e->cap * 2 : 64;
         e->code = cs_xrealloc(e->code, e->cap * sizeof *e->code);
     }
-    e->code[e->n] = (cs_instr){(uint8_t)op, (uint8_t)u, a, b};
+    e->code[e->n] = (cs_instr){(uint8_t)op, (uint8_t)u, 0, 0, a, b, 0};
     e->depth += delta;
     if (e->depth > e->max_depth)
         e->max_depth = e->depth;
@@ -172,6 +172,12 @@ static int is_cmp(int op)
 
 static int worth_caching(const cs_ast *n);
 
+/* A field of the rule's own row (read in place by the fused tests). */
+static int this_field(const cs_ast *n)
+{
+    return n->kind == A_MEMBER && n->op == M_FIELD && n->a->kind == A_THIS && !worth_caching(n);
+}
+
 /* Code that jumps when the condition's truth (true, not absent) is `when`
  * and falls through otherwise; returns the jumps to patch. A condition never
  * leaves a value on the stack, so `a and b` in a `when` costs no booleans. */
@@ -193,10 +199,26 @@ static jumps branch(emitter *e, const cs_ast *n, int when)
                 return l;
             }
         case A_BIN:
+            if (is_cmp(n->op) && this_field(n->a) && (n->b->kind == A_STR || n->b->kind == A_DATE)) {
+                uint32_t at = emit(e, OP_J_THIS_CMP, 0, n->a->ix, when, 0);
+                e->code[at].c = literal(e, n->b);
+                e->code[at].cmp = (uint8_t)n->op;
+                e->code[at].kind = (uint8_t)n->ix;
+                return add_jump(e, 0, at);
+            }
             if (is_cmp(n->op)) {
                 expr(e, n->a);
                 expr(e, n->b);
                 uint32_t at = emit(e, OP_J_CMP, 0, n->ix | (n->op << 8), when, -2);
+                return add_jump(e, 0, at);
+            }
+            break;
+        case A_IN:
+            if (this_field(n->a) && (n->op == IN_CODELIST || n->op == IN_SET)) {
+                uint32_t at = emit(e, OP_J_THIS_IN, 0, n->a->ix, when, 0);
+                e->code[at].c = n->ix;
+                e->code[at].cmp = (uint8_t)n->op;
+                e->code[at].kind = (uint8_t)n->neg;
                 return add_jump(e, 0, at);
             }
             break;
@@ -205,8 +227,7 @@ static jumps branch(emitter *e, const cs_ast *n, int when)
                 int want = n->ix == -2 ? when : !when;
                 const cs_ast *x = n->args[0];
                 uint32_t at;
-                if (x->kind == A_MEMBER && x->op == M_FIELD && x->a->kind == A_THIS &&
-                    !worth_caching(x)) {
+                if (this_field(x)) {
                     at = emit(e, OP_J_THIS_PRESENT, 0, x->ix, want, 0);
                 } else {
                     expr(e, x);
@@ -326,8 +347,7 @@ static void call(emitter *e, const cs_ast *n)
     case -2: case -3: case -4: case -5: {
         static const cs_opcode ops[] = {OP_PRESENT, OP_ABSENT, OP_VALID, OP_INVALID};
         const cs_ast *x = n->args[0];
-        if (n->ix >= -3 && x->kind == A_MEMBER && x->op == M_FIELD && x->a->kind == A_THIS &&
-            !worth_caching(x)) {
+        if (n->ix >= -3 && this_field(x)) {
             emit(e, OP_THIS_PRESENT, x->ix, 0, n->ix == -2, 1);
             return;
         }

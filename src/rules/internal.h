@@ -29,93 +29,94 @@ typedef struct {
 
 /* ---- bytecode ---------------------------------------------------------- */
 
-/* Every opcode once, so the VM's dispatch table and the enum cannot drift
- * apart. "Pops" counts values taken off the stack; branches (J...) jump to a
- * when their test comes out as u says (u = 1: jump when true). */
+/* Every opcode once, with the operand that holds a code address ('a', 'b'
+ * or 0), so the VM's dispatch table, the enum and the relocation of
+ * programs cannot drift apart. "Pops" counts values taken off the stack;
+ * branches (J...) jump to a when their test comes out as u says (u = 1:
+ * jump when true). */
 #define CS_OPCODES(X) \
-    X(OP_PUSH_CONST)      /* a = constant */ \
-    X(OP_PUSH_ABSENT) \
-    X(OP_PUSH_BOOL)       /* a = 0/1 */ \
-    X(OP_PUSH_INT)        /* a */ \
-    X(OP_THIS) \
-    X(OP_ROOT) \
-    X(OP_LAST) \
-    X(OP_CONTEXT)         /* a = cs_ctx_id */ \
-    X(OP_LOAD)            /* a = slot */ \
-    X(OP_STORE)           /* a = slot (pops) */ \
-    X(OP_POP) \
-    X(OP_THIS_FIELD)      /* a = field of the rule's group */ \
-    X(OP_THIS_PRESENT)    /* a = field of the rule's group: pushes present(it) = u */ \
-    X(OP_LOCAL_FIELD)     /* a = slot holding a row, b = field */ \
-    X(OP_FIELD)           /* pops a row; a = field */ \
-    X(OP_UP)              /* pops a row; a = ancestor group */ \
-    X(OP_PREV)            /* pops a row */ \
-    X(OP_NEXT)            /* pops a row */ \
-    X(OP_HEADER)          /* a = dataset: pushes its header row */ \
-    X(OP_RANGE)           /* pops a row; a = slot, b = path; u = 1 for a reversed walk */ \
-    X(OP_RANGE_ALL)       /* a = slot, b = group (rows of a root group); u = reversed | dataset << 1 */ \
-    X(OP_ITER)            /* a = slot; b = jump target when done */ \
-    X(OP_RANGE_SIZE)      /* a = slot of a forward range: pushes how many rows it has */ \
-    X(OP_INDEX)           /* pops n; a = slot of a range: pushes its n-th row (n < 0: from the end) */ \
-    X(OP_JMP)             /* a = target */ \
-    X(OP_J)               /* pops; jumps to a when (top is true) = u */ \
-    X(OP_J_THIS_PRESENT)  /* b = field of the rule's group: jumps to a when present(it) = u */ \
-    X(OP_J_PRESENT)       /* pops; jumps to a when present(top) = u */ \
-    X(OP_J_CMP)           /* pops two; b = cmp_kind | comparison << 8: jumps to a when it holds = u */ \
-    X(OP_AND_JF)          /* short-circuit and: if top is not true, leave false and jump */ \
-    X(OP_OR_JT)           /* short-circuit or: if top is true, leave true and jump */ \
-    X(OP_TOBOOL)          /* top := true/false (absent -> false) */ \
-    X(OP_NOT) \
-    X(OP_CMP)             /* u = comparison (cs_tok_kind), b = operand kind (cmp_kind) */ \
-    X(OP_CMP_CONST)       /* top := top compared with constant a; u, b as OP_CMP */ \
-    X(OP_ARITH)           /* u = operator (cs_tok_kind), b = arith kind */ \
-    X(OP_NEG) \
-    X(OP_IN_SET)          /* a = set; u = negated */ \
-    X(OP_IN_CODELIST)     /* a = code list; u = negated */ \
-    X(OP_IN_TABLE)        /* a = table; u = negated */ \
-    X(OP_CALL)            /* a = builtin, b = argc */ \
-    X(OP_PRESENT) \
-    X(OP_ABSENT) \
-    X(OP_VALID) \
-    X(OP_INVALID) \
-    X(OP_COALESCE)        /* b = argc: first valid of the top b values */ \
-    X(OP_INC)             /* a = slot (int) */ \
-    X(OP_ACC)             /* pops a value into slot a; u = AGG_MIN/AGG_MAX/AGG_SUM */ \
-    X(OP_DSET_CLEAR)      /* a = distinct set */ \
-    X(OP_DSET_ADD)        /* pops; a = distinct set */ \
-    X(OP_DSET_COUNT)      /* a = distinct set */ \
-    X(OP_COUNT_EQ)        /* pops a value; a = equality index: how many rows hold it */ \
-    X(OP_MATCH)           /* pops a string; a = pattern */ \
-    X(OP_LOOKUP)          /* pops a key; a = table, b = column */ \
-    X(OP_CACHED)          /* a = cache slot: if filled, push it and jump to b */ \
-    X(OP_CACHE_SET)       /* a = cache slot: remember the top of the stack for the run */ \
-    X(OP_UNSET)           /* a = slot of a let: not yet worked out for this row */ \
-    X(OP_LET)             /* a = slot of a let: if worked out, push it and jump to b */ \
-    X(OP_LET_SET)         /* a = slot of a let: keep the top of the stack there */ \
-    X(OP_MEMO)            /* a = memo, u = keys on the stack: if the define's last call */ \
-                          /* had them, pop them, push its value and jump to b; else note them */ \
-    X(OP_MEMO_SET)        /* a = memo: remember the top as the value for the noted keys */ \
-    X(OP_RET_BOOL)        /* the rule's answer is a (1: it fails for the row) */ \
-    X(OP_RULE_END)        /* in a group's program: rule b's answer is u; on to the next rule at a */ \
-    X(OP_GROUP_END)       /* in a group's program: every rule has run on the row */
+    X(OP_PUSH_CONST, 0)         /* a = constant */ \
+    X(OP_PUSH_ABSENT, 0) \
+    X(OP_PUSH_BOOL, 0)          /* a = 0/1 */ \
+    X(OP_PUSH_INT, 0)           /* a */ \
+    X(OP_THIS, 0) \
+    X(OP_ROOT, 0) \
+    X(OP_LAST, 0) \
+    X(OP_CONTEXT, 0)            /* a = cs_ctx_id */ \
+    X(OP_LOAD, 0)               /* a = slot */ \
+    X(OP_STORE, 0)              /* a = slot (pops) */ \
+    X(OP_POP, 0) \
+    X(OP_THIS_FIELD, 0)         /* a = field of the rule's group */ \
+    X(OP_THIS_PRESENT, 0)       /* a = field of the rule's group: pushes present(it) = u */ \
+    X(OP_LOCAL_FIELD, 0)        /* a = slot holding a row, b = field */ \
+    X(OP_FIELD, 0)              /* pops a row; a = field */ \
+    X(OP_UP, 0)                 /* pops a row; a = ancestor group */ \
+    X(OP_PREV, 0)               /* pops a row */ \
+    X(OP_NEXT, 0)               /* pops a row */ \
+    X(OP_HEADER, 0)             /* a = dataset: pushes its header row */ \
+    X(OP_RANGE, 0)              /* pops a row; a = slot, b = path; u = 1 for a reversed walk */ \
+    X(OP_RANGE_ALL, 0)          /* a = slot, b = group (rows of a root group); u = reversed | dataset << 1 */ \
+    X(OP_ITER, 'b')             /* a = slot; b = jump target when done */ \
+    X(OP_RANGE_SIZE, 0)         /* a = slot of a forward range: pushes how many rows it has */ \
+    X(OP_INDEX, 0)              /* pops n; a = slot of a range: pushes its n-th row (n < 0: from the end) */ \
+    X(OP_JMP, 'a')              /* a = target */ \
+    X(OP_J, 'a')                /* pops; jumps to a when (top is true) = u */ \
+    X(OP_J_THIS_PRESENT, 'a')   /* b = field of the rule's group: jumps to a when present(it) = u */ \
+    X(OP_J_PRESENT, 'a')        /* pops; jumps to a when present(top) = u */ \
+    X(OP_J_CMP, 'a')            /* pops two; b = cmp_kind | comparison << 8: jumps to a when it holds = u */ \
+    X(OP_J_THIS_CMP, 'a')       /* b = field of the rule's group, c = constant: jumps to a when */ \
+                                /* (field cmp constant, operands of kind) = u */ \
+    X(OP_J_THIS_IN, 'a')        /* b = field of the rule's group, c = set or code list (cmp = */ \
+                                /* cs_in_kind), kind = negated: jumps to a when (field in c) = u */ \
+    X(OP_AND_JF, 'a')           /* short-circuit and: if top is not true, leave false and jump */ \
+    X(OP_OR_JT, 'a')            /* short-circuit or: if top is true, leave true and jump */ \
+    X(OP_TOBOOL, 0)             /* top := true/false (absent -> false) */ \
+    X(OP_NOT, 0) \
+    X(OP_CMP, 0)                /* u = comparison (cs_tok_kind), b = operand kind (cmp_kind) */ \
+    X(OP_CMP_CONST, 0)          /* top := top compared with constant a; u, b as OP_CMP */ \
+    X(OP_ARITH, 0)              /* u = operator (cs_tok_kind), b = arith kind */ \
+    X(OP_NEG, 0) \
+    X(OP_IN_SET, 0)             /* a = set; u = negated */ \
+    X(OP_IN_CODELIST, 0)        /* a = code list; u = negated */ \
+    X(OP_IN_TABLE, 0)           /* a = table; u = negated */ \
+    X(OP_CALL, 0)               /* a = builtin, b = argc */ \
+    X(OP_PRESENT, 0) \
+    X(OP_ABSENT, 0) \
+    X(OP_VALID, 0) \
+    X(OP_INVALID, 0) \
+    X(OP_COALESCE, 0)           /* b = argc: first valid of the top b values */ \
+    X(OP_INC, 0)                /* a = slot (int) */ \
+    X(OP_ACC, 0)                /* pops a value into slot a; u = AGG_MIN/AGG_MAX/AGG_SUM */ \
+    X(OP_DSET_CLEAR, 0)         /* a = distinct set */ \
+    X(OP_DSET_ADD, 0)           /* pops; a = distinct set */ \
+    X(OP_DSET_COUNT, 0)         /* a = distinct set */ \
+    X(OP_COUNT_EQ, 0)           /* pops a value; a = equality index: how many rows hold it */ \
+    X(OP_MATCH, 0)              /* pops a string; a = pattern */ \
+    X(OP_LOOKUP, 0)             /* pops a key; a = table, b = column */ \
+    X(OP_CACHED, 'b')           /* a = cache slot: if filled, push it and jump to b */ \
+    X(OP_CACHE_SET, 0)          /* a = cache slot: remember the top of the stack for the run */ \
+    X(OP_UNSET, 0)              /* a = slot of a let: not yet worked out for this row */ \
+    X(OP_LET, 'b')              /* a = slot of a let: if worked out, push it and jump to b */ \
+    X(OP_LET_SET, 0)            /* a = slot of a let: keep the top of the stack there */ \
+    X(OP_MEMO, 'b')             /* a = memo, u = keys on the stack: if the define's last call */ \
+                                /* had them, pop them, push its value and jump to b; else note them */ \
+    X(OP_MEMO_SET, 0)           /* a = memo: remember the top as the value for the noted keys */ \
+    X(OP_RET_BOOL, 0)           /* the rule's answer is a (1: it fails for the row) */ \
+    X(OP_RULE_END, 'a')         /* in a group's program: rule b's answer is u; on to the next rule at a */ \
+    X(OP_GROUP_END, 0)          /* in a group's program: every rule has run on the row */
 
-#define CS_OP_ENUM(op) op,
+#define CS_OP_ENUM(op, target) op,
 typedef enum { CS_OPCODES(CS_OP_ENUM) OP__COUNT } cs_opcode;
 #undef CS_OP_ENUM
 
 /* Which operand of an instruction is a code address (to move programs):
- * 'a', 'b', or 0 for none. */
+ * 'a', 'b', or 0 for none; the second column of CS_OPCODES. */
 static inline char cs_op_target(cs_opcode op)
 {
-    switch (op) {
-    case OP_JMP: case OP_J: case OP_J_THIS_PRESENT: case OP_J_PRESENT: case OP_J_CMP:
-    case OP_AND_JF: case OP_OR_JT: case OP_RULE_END:
-        return 'a';
-    case OP_ITER: case OP_CACHED: case OP_LET: case OP_MEMO:
-        return 'b';
-    default:
-        return 0;
-    }
+#define CS_OP_TARGET(op, target) target,
+    static const char targets[OP__COUNT] = {CS_OPCODES(CS_OP_TARGET)};
+#undef CS_OP_TARGET
+    return targets[op];
 }
 
 /* A define whose value depends only on its arguments remembers its last
@@ -130,7 +131,8 @@ typedef enum { AK_INT, AK_DATE_INT, AK_DATE_DATE } cs_arith_kind;
 typedef struct {
     uint8_t op;
     uint8_t u;
-    int32_t a, b;
+    uint8_t cmp, kind;   /* fused tests: comparison (cs_tok_kind) and operand kind */
+    int32_t a, b, c;
 } cs_instr;
 
 /* A group path for OP_RANGE: from a base group down to a target group. */

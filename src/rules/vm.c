@@ -276,7 +276,18 @@ static cs_vval arith(int op, int kind, const cs_vval *a, const cs_vval *b)
     return mk_int((int32_t)r);
 }
 
-static int compare(int op, int kind, const cs_vval *a, const cs_vval *b)
+/* Text order as strcmp, without the call when the first bytes differ or
+ * both are the same (interned) string. */
+static inline int text_cmp(const char *a, const char *b)
+{
+    if (a == b)
+        return 0;
+    if (*a != *b)
+        return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+    return strcmp(a, b);
+}
+
+static inline int compare(int op, int kind, const cs_vval *a, const cs_vval *b)
 {
     int c;
     if (kind == CK_ROW) {
@@ -288,7 +299,7 @@ static int compare(int op, int kind, const cs_vval *a, const cs_vval *b)
     if (!valid_kind(a->kind) || !valid_kind(b->kind))
         return 0;   /* absent or invalid: every comparison is false */
     if (kind == CK_STR)
-        c = a->s == b->s ? 0 : strcmp(a->s, b->s);
+        c = text_cmp(a->s, b->s);
     else
         c = a->i < b->i ? -1 : a->i > b->i;
     switch (op) {
@@ -300,6 +311,32 @@ static int compare(int op, int kind, const cs_vval *a, const cs_vval *b)
     case TK_GE: return c >= 0;
     }
     return 0;
+}
+
+/* `x in {...}` (IN_SET, set k) or `x in list` (IN_CODELIST, code list k);
+ * negated for `not in`. Absent and invalid values are in nothing and not
+ * outside anything either: false both ways. */
+static inline int in_set(const cs_ruleset *rs, int how, int32_t k, uint8_t kind, int32_t i,
+                         const char *s, int negated)
+{
+    int r = 0;
+    if (how == IN_CODELIST) {
+        if (kind != VK_STR)
+            return 0;
+        r = cs_codelist_has(&rs->codelists[k], s, strlen(s));
+    } else {
+        if (!valid_kind(kind))
+            return 0;
+        const cs_set *set = &rs->sets[k];
+        if (kind == VK_STR) {
+            uint32_t dummy;
+            r = cs_strmap_get(&set->strs, s, strlen(s), &dummy);
+        } else {
+            for (uint32_t n = 0; n < set->nnums && !r; n++)
+                r = set->nums[n] == i;
+        }
+    }
+    return negated ? !r : r;
 }
 
 static int vless(const cs_vval *a, const cs_vval *b)
@@ -325,11 +362,11 @@ static inline int same_val(const cs_vval *a, const cs_vval *b)
     if (a->kind != b->kind)
         return 0;
     if (text_kind(a->kind))
-        return a->s && b->s && strcmp(a->s, b->s) == 0;
+        return a->s && b->s && text_cmp(a->s, b->s) == 0;
     return a->i == b->i && (a->kind != VK_ROW || (a->ds == b->ds && a->g == b->g));
 }
 
-static int same_args(const memo_ent *e, const cs_vval *args, uint32_t n)
+static inline int same_args(const memo_ent *e, const cs_vval *args, uint32_t n)
 {
     if (!e->filled || e->nargs != n)
         return 0;
@@ -417,11 +454,11 @@ static cs_instr *group_program(const cs_crule *const *rules, size_t n)
             else if (t == 'b')
                 in.b += (int32_t)start;
             if (in.op == OP_RET_BOOL)
-                in = (cs_instr){OP_RULE_END, (uint8_t)in.a, (int32_t)next, (int32_t)k};
+                in = (cs_instr){OP_RULE_END, (uint8_t)in.a, 0, 0, (int32_t)next, (int32_t)k, 0};
             p[at++] = in;
         }
     }
-    p[at] = (cs_instr){OP_GROUP_END, 0, 0, 0};
+    p[at] = (cs_instr){OP_GROUP_END, 0, 0, 0, 0, 0, 0};
     /* a jump to a rule's "passed" end goes straight to the next rule: the
      * stack is empty there and the scratch can wait for the next reset */
     for (uint32_t i = 0; i < at; i++) {

@@ -23,7 +23,7 @@ static int VM_RUN_NAME(vm *m, const cs_instr *code)
     if (m->scratch.bytes_used)
         cs_arena_reset(&m->scratch);
 #ifdef VM_THREADED
-#define VM_LABEL(op) [op] = &&L_##op,
+#define VM_LABEL(op, target) [op] = &&L_##op,
     static const void *const labels[OP__COUNT] = {CS_OPCODES(VM_LABEL)};
 #undef VM_LABEL
 #define CASE(op) L_##op:
@@ -175,6 +175,18 @@ static int VM_RUN_NAME(vm *m, const cs_instr *code)
         if (compare(in->b >> 8, in->b & 0xff, &st[sp], &st[sp + 1]) == in->u)
             pc = (uint32_t)in->a;
         NEXT;
+    CASE(OP_J_THIS_CMP) {
+        cs_vval v = from_cell(&m->this_cells[in->b]);
+        if (compare(in->cmp, in->kind, &v, &rs->consts[in->c]) == in->u)
+            pc = (uint32_t)in->a;
+        NEXT;
+    }
+    CASE(OP_J_THIS_IN) {
+        const cs_value *c = &m->this_cells[in->b];
+        if (in_set(rs, in->cmp, in->c, c->kind, c->i, c->s, in->kind) == in->u)
+            pc = (uint32_t)in->a;
+        NEXT;
+    }
     CASE(OP_AND_JF)
         if (!truthy(&st[sp - 1])) {
             st[sp - 1] = mk_bool(0);
@@ -215,29 +227,12 @@ static int VM_RUN_NAME(vm *m, const cs_instr *code)
     }
     CASE(OP_IN_SET) {
         cs_vval *v = &st[sp - 1];
-        int r2 = 0;
-        if (valid_kind(v->kind)) {
-            const cs_set *set = &rs->sets[in->a];
-            uint32_t dummy;
-            if (v->kind == VK_STR) {
-                r2 = cs_strmap_get(&set->strs, v->s, strlen(v->s), &dummy);
-            } else {
-                for (uint32_t k = 0; k < set->nnums && !r2; k++)
-                    r2 = set->nums[k] == v->i;
-            }
-            r2 = in->u ? !r2 : r2;
-        }
-        *v = mk_bool(r2);
+        *v = mk_bool(in_set(rs, IN_SET, in->a, v->kind, v->i, v->s, in->u));
         NEXT;
     }
     CASE(OP_IN_CODELIST) {
         cs_vval *v = &st[sp - 1];
-        int r2 = 0;
-        if (v->kind == VK_STR) {
-            r2 = cs_codelist_has(&rs->codelists[in->a], v->s, strlen(v->s));
-            r2 = in->u ? !r2 : r2;
-        }
-        *v = mk_bool(r2);
+        *v = mk_bool(in_set(rs, IN_CODELIST, in->a, v->kind, v->i, v->s, in->u));
         NEXT;
     }
     CASE(OP_IN_TABLE) {
