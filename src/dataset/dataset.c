@@ -361,6 +361,43 @@ static int sort_rows(const sort_ctx *c, uint32_t cnt, uint32_t pcount, uint32_t 
     return 1;
 }
 
+/* Moves the rows into their new order in place (new row i is old row
+ * perm[i]), one cycle of the permutation at a time, so no second copy of
+ * the cells is allocated. perm is used up (each moved entry set to its own
+ * index). */
+static void permute_rows(cs_ds_rows *r, uint32_t nf, uint32_t *perm)
+{
+    size_t w = nf;
+    cs_value *tmp = cs_xmalloc((w ? w : 1) * sizeof *tmp);
+    for (uint32_t i = 0; i < r->count; i++) {
+        if (perm[i] == i)
+            continue;
+        if (w)
+            memcpy(tmp, &r->cells[(size_t)i * w], w * sizeof *tmp);
+        uint32_t par = r->parent[i], line = r->line[i], file = r->file[i];
+        uint32_t j = i;
+        for (;;) {
+            uint32_t k = perm[j];
+            perm[j] = j;
+            if (k == i) {
+                if (w)
+                    memcpy(&r->cells[(size_t)j * w], tmp, w * sizeof *tmp);
+                r->parent[j] = par;
+                r->line[j] = line;
+                r->file[j] = file;
+                break;
+            }
+            if (w)
+                memcpy(&r->cells[(size_t)j * w], &r->cells[(size_t)k * w], w * sizeof *tmp);
+            r->parent[j] = r->parent[k];
+            r->line[j] = r->line[k];
+            r->file[j] = r->file[k];
+            j = k;
+        }
+    }
+    free(tmp);
+}
+
 cs_status cs_ds_finalize(cs_dataset *ds, cs_diag *d)
 {
     if (ds->finalized)
@@ -407,29 +444,8 @@ cs_status cs_ds_finalize(cs_dataset *ds, cs_diag *d)
         newpos[g] = cs_xmalloc((cnt ? cnt : 1) * sizeof *newpos[g]);
         for (uint32_t i = 0; i < cnt; i++)
             newpos[g][perm[i]] = i;
-        if (moved) {
-            cs_value *cells = cs_xmalloc((size_t)cnt * (nf ? nf : 1) * sizeof *cells);
-            uint32_t *par = cs_xmalloc((size_t)cnt * sizeof *par);
-            uint32_t *line = cs_xmalloc((size_t)cnt * sizeof *line);
-            uint32_t *file = cs_xmalloc((size_t)cnt * sizeof *file);
-            for (uint32_t i = 0; i < cnt; i++) {
-                uint32_t o = perm[i];
-                if (nf)
-                    memcpy(&cells[(size_t)i * nf], &r->cells[(size_t)o * nf], nf * sizeof *cells);
-                par[i] = r->parent[o];
-                line[i] = r->line[o];
-                file[i] = r->file[o];
-            }
-            free(r->cells);
-            free(r->parent);
-            free(r->line);
-            free(r->file);
-            r->cells = cells;
-            r->parent = par;
-            r->line = line;
-            r->file = file;
-            r->cap = cnt;
-        }
+        if (moved)
+            permute_rows(r, nf, perm);
         free(perm);
         /* child ranges, indexed by parent row */
         free(r->child_start);

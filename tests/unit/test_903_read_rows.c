@@ -2,7 +2,7 @@
  * the tables list children in (Header order, reversed, repeated, new ones),
  * ids longer than 16 bytes or sharing their first 16 bytes, ids repaired
  * or upper-cased; codes upper-cased and interned in the dataset; text
- * cells as written, repeated ones included. */
+ * cells as written, repeated ones included; dates repeated down a column. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -39,8 +39,13 @@ static void clean(void)
     rmdir(dir);
 }
 
-static void read_dir(cs_dataset *ds, cs_findings *f)
+/* The folder holding these Header and Episodes files, read (2025-26). */
+static void read_tables(const char *header, const char *episodes, cs_dataset *ds,
+                        cs_findings *f)
 {
+    put("header.csv", header);
+    put("episodes.csv", episodes);
+    cs_findings_init(f);
     cs_903_year y;
     assert_int_equal(cs_903_year_parse("2025-26", &y, NULL), CS_OK);
     cs_diag d;
@@ -88,12 +93,9 @@ static void ids_in_any_order(void **state)
              "Z9,08/04/2025%s"                         /* a child with no Header row */
              "Z9,09/04/2025%s",
              EPISODE_COLS, ep, ep, ep, ep, ep, ep, ep, ep);
-    put("header.csv", header);
-    put("episodes.csv", episodes);
     cs_dataset ds;
     cs_findings f;
-    cs_findings_init(&f);
-    read_dir(&ds, &f);
+    read_tables(header, episodes, &ds, &f);
     assert_int_equal(cs_ds_count(&ds, CS_903_G_CHILD), 7);
     assert_int_equal(cs_ds_count(&ds, E), 9);
     assert_rows_reach_their_child(&ds);
@@ -153,14 +155,11 @@ static void many_children_with(const char *idfmt)
             en += (size_t)sprintf(episodes + en, "%s,0%d/05/2025,L,C2,N1,U1,PR1,,,,,,\r\n", id,
                                   k + 1);
         }
-    put("header.csv", header);
-    put("episodes.csv", episodes);
-    free(header);
-    free(episodes);
     cs_dataset ds;
     cs_findings f;
-    cs_findings_init(&f);
-    read_dir(&ds, &f);
+    read_tables(header, episodes, &ds, &f);
+    free(header);
+    free(episodes);
     assert_int_equal(cs_ds_count(&ds, CS_903_G_CHILD), N);
     assert_int_equal(cs_ds_count(&ds, E), 3 * N);
     assert_rows_reach_their_child(&ds);
@@ -181,11 +180,43 @@ static void many_children(void **state)
     many_children_with("0123456789ABCDEF%07d");
 }
 
+/* A date repeated down a column, a different one, an impossible one and a
+ * year-first one between repeats: each row has its own value. */
+static void dates_down_a_column(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/test903rows.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    char header[1024], episodes[2048];
+    snprintf(header, sizeof header, "%sA1,M,01/01/2015,WBRI,UN1,,\r\n", HEADER_COLS);
+    static const char *const decom[] = {"01/04/2025", "01/04/2025", "02/04/2025", "31/02/2025",
+                                        "02/04/2025", "2025-04-02", "02/04/2025", "2/4/2025"};
+    size_t en = (size_t)snprintf(episodes, sizeof episodes, "%s", EPISODE_COLS);
+    for (size_t i = 0; i < 8; i++)
+        en += (size_t)snprintf(episodes + en, sizeof episodes - en,
+                               "A1,%s,L,C2,N1,U1,PR1,,,,,,\r\n", decom[i]);
+    cs_dataset ds;
+    cs_findings f;
+    read_tables(header, episodes, &ds, &f);
+    assert_int_equal(cs_ds_count(&ds, E), 8);
+    /* ordered by DECOM (stable), the impossible date last */
+    static const char *const want[] = {"01/04/2025", "01/04/2025", "02/04/2025", "02/04/2025",
+                                       "02/04/2025", "02/04/2025", "02/04/2025", "31/02/2025"};
+    for (uint32_t e = 0; e < 8; e++)
+        assert_string_equal(val(&ds, E, e, CS_903_E_DECOM), want[e]);
+    assert_int_equal(kind(&ds, E, 7, CS_903_E_DECOM), CS_V_INVALID);
+    assert_int_equal(f.per_kind[CS_FK_DATE_FORMAT], 1);
+    cs_ds_free(&ds);
+    cs_findings_free(&f);
+    clean();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ids_in_any_order),
         cmocka_unit_test(many_children),
+        cmocka_unit_test(dates_down_a_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,9 +25,12 @@ static uint32_t id_hash(const uint64_t key[2], const char *s, size_t n)
     return (uint32_t)(h >> 32);
 }
 
-static int ent_is(const s903_child_ent *e, const char *id, size_t n)
+/* The id is id[0..n) with key k (its first 16 bytes). */
+static int same_id(const uint64_t a[2], uint32_t alen, const char *along, const uint64_t k[2],
+                   const char *id, size_t n)
 {
-    return e->len == n && memcmp(e->id, id, n) == 0;
+    return alen == n && a[0] == k[0] && a[1] == k[1] &&
+           (n <= 16 || memcmp(along + 16, id + 16, n - 16) == 0);
 }
 
 static void index_grow(s903_child_index *x)
@@ -36,10 +39,11 @@ static void index_grow(s903_child_index *x)
     s903_child_slot *slots = cs_xcalloc(cap, sizeof *slots);
     for (size_t i = 0; i < x->cap; i++) {
         const s903_child_slot *e = &x->slots[i];
-        if (!e->id)
+        if (!e->len)
             continue;
-        size_t j = id_hash(e->key, e->id, e->len) & (cap - 1);
-        while (slots[j].id)
+        const char *id = e->len > 16 ? x->ents[e->ent].id : NULL;   /* only long ids read it */
+        size_t j = id_hash(e->key, id, e->len) & (cap - 1);
+        while (slots[j].len)
             j = (j + 1) & (cap - 1);
         slots[j] = *e;
     }
@@ -55,36 +59,47 @@ static uint32_t found(s903_child_index *x, size_t ent, const char **kept)
     return x->ents[ent].row;
 }
 
-uint32_t s903_child_index_get(s903_child_index *x, cs_dataset *ds, const char *id, size_t n,
-                              uint32_t file, uint32_t line, const char **kept)
+int s903_child_index_near(s903_child_index *x, const char *id, size_t n, uint32_t *row,
+                          const char **kept, s903_child_key *k)
 {
-    if (x->last < x->count) {
-        if (ent_is(&x->ents[x->last], id, n))
-            return found(x, x->last, kept);
-        if (x->last + 1 < x->count && ent_is(&x->ents[x->last + 1], id, n))
-            return found(x, x->last + 1, kept);
+    id_key(id, n, k->key);
+    for (size_t e = x->last; e < x->count && e <= x->last + 1; e++) {
+        const s903_child_ent *c = &x->ents[e];
+        if (same_id(c->key, c->len, c->id, k->key, id, n)) {
+            *row = found(x, e, kept);
+            return 1;
+        }
     }
+    k->hash = id_hash(k->key, id, n);
+    if (x->cap)
+        __builtin_prefetch(&x->slots[k->hash & (x->cap - 1)]);
+    return 0;
+}
+
+uint32_t s903_child_index_get(s903_child_index *x, cs_dataset *ds, const char *id, size_t n,
+                              const s903_child_key *k, uint32_t file, uint32_t line,
+                              const char **kept)
+{
     if ((x->count + 1) * 2 > x->cap)
         index_grow(x);
-    uint64_t key[2];
-    id_key(id, n, key);
-    size_t j = id_hash(key, id, n) & (x->cap - 1);
-    for (const s903_child_slot *e; (e = &x->slots[j])->id; j = (j + 1) & (x->cap - 1))
-        if (e->key[0] == key[0] && e->key[1] == key[1] && e->len == n &&
-            (n <= 16 || memcmp(e->id + 16, id + 16, n - 16) == 0))
+    size_t j = k->hash & (x->cap - 1);
+    for (const s903_child_slot *e; (e = &x->slots[j])->len; j = (j + 1) & (x->cap - 1))
+        if (same_id(e->key, e->len, e->len > 16 ? x->ents[e->ent].id : NULL, k->key, id, n))
             return found(x, e->ent, kept);
     if (x->count == x->ents_cap) {
         x->ents_cap = x->ents_cap ? x->ents_cap * 2 : 4096;
         x->ents = cs_xrealloc(x->ents, x->ents_cap * sizeof *x->ents);
     }
     s903_child_ent *e = &x->ents[x->count];
+    e->key[0] = k->key[0];
+    e->key[1] = k->key[1];
     e->id = cs_arena_strndup(&ds->arena, id, n);
     e->len = (uint32_t)n;
     e->row = cs_ds_add_row(ds, CS_903_G_CHILD, 0, file, line);
     cs_value *v = cs_ds_cell(ds, CS_903_G_CHILD, e->row, CS_903_C_CHILD);
     v->kind = CS_V_STR;   /* the id lives as long as the dataset */
     v->s = e->id;
-    x->slots[j] = (s903_child_slot){{key[0], key[1]}, e->id, (uint32_t)n, (uint32_t)x->count};
+    x->slots[j] = (s903_child_slot){{k->key[0], k->key[1]}, (uint32_t)n, (uint32_t)x->count};
     return found(x, x->count++, kept);
 }
 
@@ -95,16 +110,21 @@ void s903_child_index_free(s903_child_index *x)
     memset(x, 0, sizeof *x);
 }
 
-const char *s903_code_intern(s903_code_cache *c, cs_intern *strings, const char *s, size_t n)
+const char *s903_short_code(s903_code_cache *c, cs_intern *strings, const char *s, size_t n)
 {
-    if (n > 8)
-        return cs_intern_n(strings, s, n);
     uint64_t k = 0;
-    memcpy(&k, s, n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        b = (unsigned char)(b - ((unsigned char)(b - 'a') < 26u ? 32 : 0));
+        k |= (uint64_t)b << (8 * i);
+    }
     size_t i = (size_t)(((k ^ n) * 0x9E3779B97F4A7C15ull) >> 54) & (S903_CODE_SLOTS - 1);
     if (c->s[i] && c->key[i] == k && c->len[i] == n)
         return c->s[i];
-    c->s[i] = cs_intern_n(strings, s, n);
+    char text[S903_SHORT_CODE];
+    for (size_t b = 0; b < n; b++)
+        text[b] = (char)(k >> (8 * b));
+    c->s[i] = cs_intern_n(strings, text, n);
     c->key[i] = k;
     c->len[i] = (uint8_t)n;
     return c->s[i];

@@ -46,6 +46,11 @@ typedef struct {
 } last_text;
 
 typedef struct {
+    char text[10];                 /* dd/mm/yyyy as written */
+    cs_date date;                  /* CS_DATE_NONE: nothing kept */
+} last_date;
+
+typedef struct {
     cs_dataset *ds;
     cs_findings *findings;
     const cs_903_year *year;
@@ -53,6 +58,7 @@ typedef struct {
     s903_child_index children;
     s903_code_cache *codes;
     last_text last[CS_903_E_NFIELDS];   /* each column's previous text, in the table being read */
+    last_date dates[CS_903_E_NFIELDS];  /* each date column's previous dd/mm/yyyy date */
     char *buf;                     /* upper-cased value */
     size_t bufcap;
 } csv_reader;
@@ -192,9 +198,8 @@ static const char *upper_copy(csv_reader *r, const char *s, size_t n)
     return r->buf;
 }
 
-/* A field trimmed and upper-cased: a slice of the record when it has no
- * lower-case letter, else in the reader's buffer. *len 0 when blank. */
-static const char *upper_trimmed(csv_reader *r, const cs_field *fld, size_t *len)
+/* A field without its surrounding spaces; *len 0 when blank. */
+static inline const char *trimmed(const cs_field *fld, size_t *len)
 {
     const char *s = fld->ptr;
     size_t n = fld->len;
@@ -203,10 +208,24 @@ static const char *upper_trimmed(csv_reader *r, const cs_field *fld, size_t *len
     while (n > 0 && is_space(s[n - 1]))
         n--;
     *len = n;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] >= 'a' && s[i] <= 'z')
-            return upper_copy(r, s, n);
     return s;
+}
+
+/* s[0..n) upper-cased: s itself when it has no lower-case letter, else a
+ * copy in the reader's buffer. */
+static inline const char *upper(csv_reader *r, const char *s, size_t n)
+{
+    unsigned lower = 0;
+    for (size_t i = 0; i < n; i++)
+        lower |= (unsigned char)(s[i] - 'a') < 26u;
+    return lower ? upper_copy(r, s, n) : s;
+}
+
+/* The column's previous text when s[0..n) is the same, else NULL. */
+static inline const char *same_as_last(const csv_reader *r, int f, const char *s, size_t n)
+{
+    const last_text *lt = &r->last[f];
+    return lt->s && lt->n == n && memcmp(lt->s, s, n) == 0 ? lt->s : NULL;
 }
 
 /* Text kept as written: the dataset's copy of the column's previous value
@@ -214,15 +233,15 @@ static const char *upper_trimmed(csv_reader *r, const cs_field *fld, size_t *len
  * in the dataset's arena. Only codes are interned. */
 static void put_text(csv_reader *r, int g, uint32_t row, int f, const char *s, size_t n)
 {
-    last_text *lt = &r->last[f];
-    if (!lt->s || lt->n != n || memcmp(lt->s, s, n) != 0) {
-        lt->s = cs_arena_strndup(&r->ds->arena, s, n);
-        lt->n = n;
+    const char *kept = same_as_last(r, f, s, n);
+    if (!kept) {
+        kept = r->last[f].s = cs_arena_strndup(&r->ds->arena, s, n);
+        r->last[f].n = n;
     }
     cs_value *v = cs_ds_cell(r->ds, g, row, f);
     v->kind = CS_V_STR;
     v->i = 0;
-    v->s = lt->s;
+    v->s = kept;
 }
 
 /* "1.0" in a code or number column: the digits, with a finding. */
@@ -239,52 +258,67 @@ static size_t repair_point_zero(csv_reader *r, const char *s, size_t n, const wh
     return k;
 }
 
-/* One cell: trimmed, upper-cased, Excel damage repaired (with a finding). */
+/* One cell: trimmed, upper-cased, Excel damage repaired (with a finding).
+ * Dates and "1.0" are recognised before upper-casing (digits, / and . are
+ * not letters); codes are upper-cased as they are looked up. */
 static void set_cell(csv_reader *r, const table_file *tf, uint32_t row, int f,
                      const cs_field *fld, const where *w)
 {
     size_t n = 0;
-    const char *s = upper_trimmed(r, fld, &n);
+    const char *s = trimmed(fld, &n);
     if (n == 0)
         return;   /* cells start absent */
     int g = tf->group;
     switch ((cell_kind)tf->kind[f]) {
     case CELL_DATE: {
+        last_date *ld = &r->dates[f];   /* rows of a child often repeat a date (DOB) */
+        if (n == 10 && ld->date != CS_DATE_NONE && memcmp(ld->text, s, 10) == 0) {
+            cs_ds_set_date(r->ds, g, row, f, ld->date);
+            return;
+        }
         cs_date dt = cs_date_parse_dmy(s, n);
-        if (dt != CS_DATE_NONE)
-            cs_ds_set_date(r->ds, g, row, f, dt);
-        else
-            set_date(r, g, row, f, s, n, w);
+        if (dt == CS_DATE_NONE) {
+            set_date(r, g, row, f, upper(r, s, n), n, w);
+            return;
+        }
+        cs_ds_set_date(r->ds, g, row, f, dt);
+        if (n == 10) {
+            memcpy(ld->text, s, 10);
+            ld->date = dt;
+        }
         return;
     }
     case CELL_DATE_TEXT:
         if (cs_date_parse_dmy(s, n) != CS_DATE_NONE)
             put_text(r, g, row, f, s, n);
         else
-            set_date(r, g, row, f, s, n, w);
+            set_date(r, g, row, f, upper(r, s, n), n, w);
         return;
     case CELL_CODE: {
         n = repair_point_zero(r, s, n, w);
         cs_value *v = cs_ds_cell(r->ds, g, row, f);
         v->kind = CS_V_STR;
         v->i = 0;
-        v->s = s903_code_intern(r->codes, &r->ds->strings, s, n);
+        v->s = n <= S903_SHORT_CODE ? s903_short_code(r->codes, &r->ds->strings, s, n)
+                                    : cs_intern_n(&r->ds->strings, upper(r, s, n), n);
         return;
     }
     case CELL_INT:
         n = repair_point_zero(r, s, n, w);
-        cs_ds_set_text(r->ds, g, row, f, s, n, CS_DS_TEXT_DMY);
+        cs_ds_set_text(r->ds, g, row, f, upper(r, s, n), n, CS_DS_TEXT_DMY);
         return;
     case CELL_PARSED:
-        cs_ds_set_text(r->ds, g, row, f, s, n, CS_DS_TEXT_DMY);
+        cs_ds_set_text(r->ds, g, row, f, upper(r, s, n), n, CS_DS_TEXT_DMY);
         return;
     case CELL_NUMBER_TEXT:
-        put_text(r, g, row, f, s, repair_point_zero(r, s, n, w));
+        n = repair_point_zero(r, s, n, w);
+        put_text(r, g, row, f, upper(r, s, n), n);
         return;
     case CELL_ID: {
         char id[256];
         size_t idn = 0;
         cs_value_ctx c = {r->findings, w->file, w->line, w->col, w->table, w->column, w->child};
+        s = upper(r, s, n);
         const char *v = cs_value_id_slice(&c, s, n, id, sizeof id, &idn);
         if (v && idn > 0)
             put_text(r, g, row, f, v, idn);
@@ -292,9 +326,18 @@ static void set_cell(csv_reader *r, const table_file *tf, uint32_t row, int f,
             put_text(r, g, row, f, s, n);
         return;
     }
-    case CELL_TEXT:
-        put_text(r, g, row, f, s, n);
+    case CELL_TEXT: {
+        const char *kept = same_as_last(r, f, s, n);   /* upper-case already */
+        if (kept) {
+            cs_value *v = cs_ds_cell(r->ds, g, row, f);
+            v->kind = CS_V_STR;
+            v->i = 0;
+            v->s = kept;
+        } else {
+            put_text(r, g, row, f, upper(r, s, n), n);
+        }
         return;
+    }
     }
 }
 
@@ -303,8 +346,11 @@ static void set_cell(csv_reader *r, const table_file *tf, uint32_t row, int f,
 static const char *child_id(csv_reader *r, const cs_field *fld, const char *file, uint64_t line,
                             const char *table, char *buf, size_t *n)
 {
-    const char *s = upper_trimmed(r, fld, n);
-    if (*n == 0 || *n >= 256)
+    const char *s = trimmed(fld, n);
+    if (*n == 0)
+        return s;
+    s = upper(r, s, *n);
+    if (*n >= 256)
         return s;
     size_t idn = 0;
     cs_value_ctx c = {r->findings, file, line, fld->col, table, "CHILD", NULL};
@@ -533,6 +579,8 @@ static cs_status read_table(csv_reader *r, size_t ti, cs_diag *d)
     path = r->ds->files[file];   /* lives as long as the dataset */
     cell_kinds(tf, t);
     memset(r->last, 0, sizeof r->last);
+    for (size_t f = 0; f < CS_903_E_NFIELDS; f++)
+        r->dates[f].date = CS_DATE_NONE;
     uint64_t rows = 0;
     cs_record rec;
     cs_status st;
@@ -551,27 +599,47 @@ static cs_status read_table(csv_reader *r, size_t ti, cs_diag *d)
         const cs_field *cf = &rec.fields[tf->col[0]];   /* CHILD is every table's first */
         char idbuf[256];
         size_t idn;
-        const char *raw_id = child_id(r, cf, path, rec.line, grp->name, idbuf, &idn);
-        const char *id = NULL;   /* as the dataset keeps it */
-        uint32_t crow;
+        const char *id = child_id(r, cf, path, rec.line, grp->name, idbuf, &idn);
+        const char *kept = NULL;   /* the id as the dataset keeps it */
+        uint32_t crow = 0;
+        s903_child_key key;
+        int pending = 0;   /* looked up after the cells, its slot fetched meanwhile */
         if (idn > 0) {
-            crow = s903_child_index_get(&r->children, r->ds, raw_id, idn, file, line, &id);
+            if (!s903_child_index_near(&r->children, id, idn, &crow, &kept, &key)) {
+                /* kept NUL-terminated for the cells' findings, out of the
+                 * buffer cells are upper-cased into */
+                if (id != idbuf && idn < sizeof idbuf) {
+                    memcpy(idbuf, id, idn);
+                    id = idbuf;
+                }
+                if (id == idbuf) {
+                    idbuf[idn] = '\0';
+                    pending = 1;
+                } else {
+                    crow = s903_child_index_get(&r->children, r->ds, id, idn, &key, file, line,
+                                                &kept);
+                }
+            }
         } else {
             crow = cs_ds_add_row(r->ds, CS_903_G_CHILD, 0, file, line);
             finding(r, CS_FK_MISSING_ID, path, rec.line, cf->col, grp->name, "CHILD", NULL, NULL,
                     NULL, "%s row with a blank CHILD; kept as a child of its own", grp->name);
         }
         uint32_t row = cs_ds_add_row(r->ds, t->group, crow, file, line);
-        if (id) {
-            cs_value *v = cs_ds_cell(r->ds, t->group, row, 0);
-            v->kind = CS_V_STR;
-            v->s = id;
-        }
         for (uint32_t f = 1; f < t->ncsv; f++) {
             const cs_field *fld = &rec.fields[tf->col[f]];
             where w = {path, fld->line ? fld->line : rec.line, fld->col, grp->name,
-                       grp->fields[f].name, id};
+                       grp->fields[f].name, kept ? kept : pending ? idbuf : NULL};
             set_cell(r, tf, row, (int)f, fld, &w);
+        }
+        if (pending) {
+            crow = s903_child_index_get(&r->children, r->ds, id, idn, &key, file, line, &kept);
+            r->ds->rows[t->group].parent[row] = crow;
+        }
+        if (kept) {
+            cs_value *v = cs_ds_cell(r->ds, t->group, row, 0);
+            v->kind = CS_V_STR;
+            v->s = kept;
         }
     }
     if (st != CS_EOF)
