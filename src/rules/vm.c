@@ -60,6 +60,9 @@ typedef struct {
     int g;                     /* the rule's group, -1 at return level */
     uint32_t row;
     uint64_t prof_ops, prof_rows;   /* profile counters of the current evaluation */
+    int last_g;                /* `last` worked out for this group and row (-2: not yet) */
+    uint32_t last_at;
+    cs_vval last;
     const cs_rule_sink *sink;
     const cs_crule *const *group_rules;   /* the rules of a group's program, by OP_RULE_END b */
 } vm;
@@ -114,6 +117,23 @@ static inline cs_vval field_of(const vm *m, const cs_vval *r, int f)
     if (r->kind != VK_ROW)
         return mk_absent();
     return cell(m, r->ds, r->g, (uint32_t)r->i, f);
+}
+
+/* `last`: the rule row's child in last year's return, worked out once per row. */
+static inline cs_vval last_row(vm *m)
+{
+    if (m->last_g == m->g && m->last_at == m->row)
+        return m->last;
+    cs_vval v = mk_absent();
+    if (m->last_of_child && m->g >= 0) {
+        uint32_t cr = cs_ds_child_row(m->ds[0], m->g, m->row);
+        if (cr != UINT32_MAX && m->last_of_child[cr] != UINT32_MAX)
+            v = mk_row(1, m->s->child_group, m->last_of_child[cr]);
+    }
+    m->last_g = m->g;
+    m->last_at = m->row;
+    m->last = v;
+    return v;
 }
 
 /* ---- value tables ------------------------------------------------------ */
@@ -366,6 +386,14 @@ static inline int same_val(const cs_vval *a, const cs_vval *b)
     return a->i == b->i && (a->kind != VK_ROW || (a->ds == b->ds && a->g == b->g));
 }
 
+/* The common memo hit, f(Child) or f(this): one row argument, the same row. */
+static inline int same_row_arg(const memo_ent *e, const cs_vval *arg)
+{
+    const cs_vval *k = &e->args[0];
+    return e->filled && e->nargs == 1 && arg->kind == VK_ROW && k->kind == VK_ROW &&
+           k->i == arg->i && k->g == arg->g && k->ds == arg->ds;
+}
+
 static inline int same_args(const memo_ent *e, const cs_vval *args, uint32_t n)
 {
     if (!e->filled || e->nargs != n)
@@ -540,6 +568,7 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
     m.rs = rs;
     m.s = rs->schema;
     m.sink = sink;
+    m.last_g = -2;
     m.ds[0] = ds;
     m.ds[1] = ctx->last;
     m.ctx[CTX_REFERENCE_DATE] = date_val(ctx->reference_date);

@@ -64,16 +64,9 @@ static int VM_RUN_NAME(vm *m, const cs_instr *code)
         st[sp++] = m->ds[0]->rows[rg].count ? mk_row(0, rg, 0) : mk_absent();
         NEXT;
     }
-    CASE(OP_LAST) {
-        cs_vval v = mk_absent();
-        if (m->last_of_child && m->g >= 0) {
-            uint32_t cr = cs_ds_child_row(m->ds[0], m->g, m->row);
-            if (cr != UINT32_MAX && m->last_of_child[cr] != UINT32_MAX)
-                v = mk_row(1, m->s->child_group, m->last_of_child[cr]);
-        }
-        st[sp++] = v;
+    CASE(OP_LAST)
+        st[sp++] = last_row(m);
         NEXT;
-    }
     CASE(OP_CONTEXT)
         st[sp++] = m->ctx[in->a];
         NEXT;
@@ -376,7 +369,8 @@ static int VM_RUN_NAME(vm *m, const cs_instr *code)
         NEXT;
     CASE(OP_MEMO) {
         memo_ent *e = &m->memo[in->a];
-        if (same_args(e, &st[sp - in->u], in->u)) {
+        if (in->u == 1 ? same_row_arg(e, &st[sp - 1]) || same_args(e, &st[sp - 1], 1)
+                       : same_args(e, &st[sp - in->u], in->u)) {
             sp -= in->u;
             st[sp++] = e->val;
             pc = (uint32_t)in->b;
