@@ -829,6 +829,8 @@ static void check_in(checker *ck, cs_ast *n)
     cs_set *set = &rs->sets[k];
     memset(set, 0, sizeof *set);
     set->nums = cs_arena_alloc(&rs->arena, n->nargs * sizeof *set->nums);
+    if (n->nargs <= CS_SET_SCAN_MAX)
+        set->scan = cs_arena_alloc(&rs->arena, n->nargs * sizeof *set->scan);
     for (uint32_t i = 0; i < n->nargs; i++) {
         cs_ast *it = n->args[i];
         int ity = it->kind == A_STR ? TY_STR : it->kind == A_INT ? TY_INT : TY_DATE;
@@ -838,8 +840,11 @@ static void check_in(checker *ck, cs_ast *n)
             n->ty = TY_ERR;
             continue;
         }
-        if (ty == TY_STR)
+        if (ty == TY_STR) {
             cs_strmap_put(&set->strs, it->sval, i);
+            if (set->scan)
+                set->scan[set->nscan++] = it->sval;
+        }
         else
             set->nums[set->nnums++] = (int32_t)it->ival;
     }

@@ -141,9 +141,13 @@ typedef struct {
     uint8_t n;
 } cs_gpath;
 
-/* Inline sets {"A", "B"} */
+/* Inline sets {"A", "B"}; a few strings are also kept in a list, which a
+ * scan answers faster than hashing the value. */
+enum { CS_SET_SCAN_MAX = 8 };
 typedef struct {
     cs_strmap strs;
+    const char **scan;   /* the strings when there are at most CS_SET_SCAN_MAX, else NULL */
+    uint32_t nscan;
     int32_t *nums;       /* ints and dates */
     uint32_t nnums;
 } cs_set;

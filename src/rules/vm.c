@@ -348,7 +348,10 @@ static inline int in_set(const cs_ruleset *rs, int how, int32_t k, uint8_t kind,
         if (!valid_kind(kind))
             return 0;
         const cs_set *set = &rs->sets[k];
-        if (kind == VK_STR) {
+        if (kind == VK_STR && set->scan) {
+            for (uint32_t n = 0; n < set->nscan && !r; n++)
+                r = text_cmp(set->scan[n], s) == 0;
+        } else if (kind == VK_STR) {
             uint32_t dummy;
             r = cs_strmap_get(&set->strs, s, strlen(s), &dummy);
         } else {
