@@ -19,12 +19,19 @@ cs_status cs_wh_bulk_begin(PGconn *c, const char *table, cs_bulk *b, cs_diag *d)
     memset(b, 0, sizeof *b);
     snprintf(b->table, sizeof b->table, "%s", table);
     char sql[1024];
-    snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM %s)", table);
-    char has_rows[8];
-    cs_status st = cs_wh_query_value(c, sql, has_rows, sizeof has_rows, d);
-    if (st != CS_OK || has_rows[0] == 't')
-        return st;
+    snprintf(sql, sizeof sql,
+             "SELECT EXISTS (SELECT 1 FROM %s), has_table_privilege('%s', 'TRUNCATE') "
+             "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f' "
+             "AND confrelid = '%s'::regclass)",
+             table, table, table);
     PGresult *r;
+    cs_status st = cs_wh_query(c, sql, &r, d);
+    if (st != CS_OK)
+        return st;
+    int has_rows = PQgetvalue(r, 0, 0)[0] == 't', may_truncate = PQgetvalue(r, 0, 1)[0] == 't';
+    PQclear(r);
+    if (has_rows)
+        return CS_OK;
     /* keys nobody references, then plain indexes */
     snprintf(sql, sizeof sql,
              "SELECT 'ALTER TABLE %s DROP CONSTRAINT ' || quote_ident(k.conname), "
@@ -46,6 +53,13 @@ cs_status cs_wh_bulk_begin(PGconn *c, const char *table, cs_bulk *b, cs_diag *d)
             b->sql[b->n++] = cs_xstrdup(PQgetvalue(r, i, 1));
     }
     PQclear(r);
+    /* a new file for the empty table: written without WAL (wal_level
+     * minimal) and open to COPY FREEZE, like a table created here */
+    if (st == CS_OK && may_truncate) {
+        snprintf(sql, sizeof sql, "TRUNCATE %s", table);
+        if ((st = cs_wh_exec(c, sql, d)) == CS_OK)
+            b->fresh = 1;
+    }
     return st;
 }
 

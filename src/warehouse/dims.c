@@ -388,7 +388,7 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
         /* first load of this LA: straight into the dimension */
         snprintf(cols, sizeof cols, "(child_key, la_key, person_id, valid_from, is_current, %s)",
                  child_cols);
-        st = cs_copy_begin(o, "dim_child", cols, NULL, d);
+        st = cs_copy_begin(o, "dim_child", cols, bulk.fresh ? "FREEZE" : NULL, d);
     }
     if (st != CS_OK) {
         cs_wh_bulk_free(&bulk);
@@ -480,11 +480,10 @@ cs_status cs_wh_load_exceptions(cs_copy *o, const cs_exception_list *exc, const 
     if (st != CS_OK)
         return st;
     st = cs_copy_begin(o, "fact_exception",
-                                 "(run_id, seq, la_key, rule_key, child_key, person_id, team_key, "
-                                 "worker_key, severity, record_path, fields, field_values, "
-                                 "message, source_system, source_id, source_file, source_line, "
-                                 "fingerprint)",
-                                 NULL, d);
+                       "(run_id, seq, la_key, rule_key, child_key, person_id, team_key, "
+                       "worker_key, severity, record_path, fields, field_values, message, "
+                       "source_system, source_id, source_file, source_line, fingerprint)",
+                       bulk.fresh ? "FREEZE" : NULL, d);
     if (st != CS_OK) {
         cs_wh_bulk_free(&bulk);
         return st;

@@ -70,7 +70,9 @@ static cs_date today(void)
 }
 
 /* SHA-256 of the sources the caller left unhashed, on a thread while the
- * load runs: the server need not wait for a second read of the extract. */
+ * facts are sent: the server need not wait for a second read of the
+ * extract, and the client, busy with the dimensions (and the facts' row
+ * orders) before that, has a core to spare while the server takes rows. */
 typedef struct {
     cs_load_source *src;   /* the caller's list, copied */
     size_t n;
@@ -212,6 +214,8 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
         st = cs_wh_merge_rules(&o, exc, &keys, d);
     if (st == CS_OK)
         st = cs_wh_merge_children(&o, m, valid_from, &keys, &rows, d);
+    if (st == CS_OK)
+        hashes_start(hashes, meta);
     double t1 = now_seconds();
     if (st == CS_OK)
         st = cs_wh_load_facts(c, &o, m, prep, &keys, &rows, d);
@@ -265,8 +269,7 @@ cs_status cs_wh_load(PGconn *c, const cs_model *m, const cs_exception_list *exc,
                      const cs_load_meta *meta, cs_load_stats *stats, cs_diag *d)
 {
     memset(stats, 0, sizeof *stats);
-    source_hashes hashes;
-    hashes_start(&hashes, meta);
+    source_hashes hashes = {0};   /* started by load_in_transaction */
     /* one round trip: serialise loads of the warehouse (the lock goes at
      * commit/rollback); memory for the merges' hash joins and the staged
      * tables (temp_buffers counts only before the session's first temporary
