@@ -90,9 +90,16 @@ void s903_set_uasc_flags(cs_dataset *ds, int only_absent)
 
 /* ---- Child rows by id ---------------------------------------------------------- */
 
+/* Keys are interned pointers packed end to end in the intern arena, so
+ * neighbouring ids differ only in their low bits: mix all 64 bits (the
+ * murmur3 finaliser) or they pile up in a few runs of slots. */
 static size_t slot_of(const char *id, size_t cap)
 {
-    return (size_t)(((uintptr_t)id >> 4) * 2654435761u) & (cap - 1);
+    uint64_t x = (uint64_t)(uintptr_t)id;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (size_t)x & (cap - 1);
 }
 
 static void map_grow(s903_child_map *m)
