@@ -241,7 +241,7 @@ static cs_status emit_903(emit_run *e, cs_dataset *ds, cs_validate_counts *count
     cs_903_year_previous(&y, &py);
     cs_cli_clock_stage(&e->clock, "build");
     cs_903_postcodes *pc = NULL;
-    if ((st = cs_returns_postcodes_load(&pc, d)) != CS_OK)
+    if ((st = cs_returns_postcodes_load(e->o.rules, &pc, d)) != CS_OK)
         return st;
     st = cs_903_build_with(&e->model, &y, e->o.la_ons, pc, ds, d);
     if (st != CS_OK) {

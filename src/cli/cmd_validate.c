@@ -225,7 +225,7 @@ int cs_cmd_validate(int argc, char **argv)
     }
     if (!is_cin) {
         /* PL_LA, PL_LOCATION and PL_DISTANCE are derived, never read */
-        if ((st = cs_returns_postcodes_load(&pc, &d)) != CS_OK) {
+        if ((st = cs_returns_postcodes_load(o.rules, &pc, &d)) != CS_OK) {
             rc = cs_cli_fail(&d);
             goto out_ds;
         }

@@ -155,7 +155,7 @@ static cs_status do_903(jr *r, cs_pipeline_return *out, cs_diag *d)
     cs_903_year_previous(&y, &py);
     stage(r, "build ssda903");
     cs_903_postcodes *pc = NULL;
-    if ((st = cs_returns_postcodes_load(&pc, d)) != CS_OK)
+    if ((st = cs_returns_postcodes_load(NULL, &pc, d)) != CS_OK)
         return st;
     cs_dataset ds;
     st = cs_903_build_with(r->m, &y, NULL, pc, &ds, d);

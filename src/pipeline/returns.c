@@ -176,13 +176,25 @@ int cs_returns_uses_last(const cs_ruleset *rs)
     return 0;
 }
 
-cs_status cs_returns_postcodes_load(cs_903_postcodes **out, cs_diag *d)
+cs_status cs_returns_postcodes_load(const char *rules, cs_903_postcodes **out, cs_diag *d)
 {
     *out = NULL;
     char path[4096];
-    if (!cs_resource_path("rules/ssda903/reference/postcodes.tsv", path, sizeof path))
-        return CS_OK;
-    return cs_903_postcodes_load(out, path, d);
+    /* the rule folder given (--rules) first, as its other reference tables */
+    if (rules) {
+        int w = snprintf(path, sizeof path, "%s/ssda903/reference/postcodes.tsv", rules);
+        if (w > 0 && (size_t)w < sizeof path && access(path, R_OK) == 0)
+            return cs_903_postcodes_load(out, path, d);
+    }
+    if (cs_resource_path("rules/ssda903/reference/postcodes.tsv", path, sizeof path))
+        return cs_903_postcodes_load(out, path, d);
+    /* Without it no placement LA or distance is derived and rules such as 169
+     * and 392a would report every placement: stop and say where to put it. */
+    return cs_diag_set(d, CS_ERR_IO, "rules/ssda903/reference/postcodes.tsv", 0, 0,
+                       "the postcode reference table was not found (looked in %s%s$CSCDW_HOME, the "
+                       "current folder and beside the program); PL_LA and PL_DISTANCE cannot be "
+                       "derived: set CSCDW_HOME to the folder holding rules/ or pass --rules",
+                       rules ? rules : "", rules ? ", " : "");
 }
 
 int cs_returns_derive_903(cs_dataset *ds, const cs_903_postcodes *pc, const char *la_ons)

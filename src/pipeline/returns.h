@@ -71,7 +71,10 @@ int cs_returns_uses_last(const cs_ruleset *rs);
  * submitting LA's ONS code (NULL leaves PL_LOCATION blank). Returns 0 when
  * there is no postcode table (the fields stay as read). */
 int cs_returns_derive_903(cs_dataset *ds, const cs_903_postcodes *pc, const char *la_ons);
-cs_status cs_returns_postcodes_load(cs_903_postcodes **out, cs_diag *d);
+/* The postcode table from rules/ssda903/reference/postcodes.tsv under the
+ * rule folder given (rules, may be NULL), else the installed one; not found
+ * is an error naming where it looked. */
+cs_status cs_returns_postcodes_load(const char *rules, cs_903_postcodes **out, cs_diag *d);
 
 /* Children in a return dataset (rows of its child group). */
 size_t cs_returns_children(const cs_dataset *ds);

@@ -139,4 +139,22 @@ expect_exit 1 "$CSCDW" validate --return ssda903 --year 2025-26 --previous "$TMP
     "$D/903-current" --rules "$RULES"
 expect_exit 3 "$CSCDW" validate --return ssda903 --year 2025-26 "$D/903-current" --rules "$RULES" \
     --strict
+# no postcode table anywhere (a program copied away from its rules/, another folder, no
+# CSCDW_HOME): the placement fields cannot be derived, so it stops and says where it looked
+mkdir -p "$TMP/alone/bin"
+cp "$CSCDW" "$TMP/alone/bin/cscdw"
+ABS_RULES=$(cd "$RULES" && pwd)
+ABS_903=$(cd "$D/903-current" && pwd)
+(cd "$TMP/alone" && env -u CSCDW_HOME "$TMP/alone/bin/cscdw" validate --return ssda903 \
+    --year 2025-26 "$ABS_903" --rules "$ABS_RULES" >"$TMP/out" 2>"$TMP/err"; echo $? >"$TMP/rc")
+[ "$(cat "$TMP/rc")" = 1 ] || { cat "$TMP/err" >&2; fail "no postcode table: exit $(cat "$TMP/rc")"; }
+expect_stderr "postcodes.tsv"
+expect_stderr "CSCDW_HOME"
+# the rule folder given with --rules is searched first for it
+mkdir -p "$TMP/alone/rules/ssda903/reference"
+cp -r "$ABS_RULES/." "$TMP/alone/rules/"
+cp "${SRCROOT:-.}/rules/ssda903/reference/postcodes.tsv" "$TMP/alone/rules/ssda903/reference/"
+(cd "$TMP/alone" && env -u CSCDW_HOME "$TMP/alone/bin/cscdw" validate --return ssda903 \
+    --year 2025-26 "$ABS_903" --rules "$TMP/alone/rules" >"$TMP/out" 2>"$TMP/err"; echo $? >"$TMP/rc")
+[ "$(cat "$TMP/rc")" = 0 ] || { cat "$TMP/err" >&2; fail "postcode table under --rules: exit $(cat "$TMP/rc")"; }
 echo "validate: ok"
