@@ -229,6 +229,9 @@ static jumps branch(emitter *e, const cs_ast *n, int when)
                 uint32_t at;
                 if (this_field(x)) {
                     at = emit(e, OP_J_THIS_PRESENT, 0, x->ix, want, 0);
+                } else if (x->kind == A_MEMBER && (x->op == M_PREV || x->op == M_NEXT) &&
+                           x->a->kind == A_THIS) {   /* present(prev), absent(next) */
+                    at = emit(e, OP_J_THIS_STEP, 0, x->op == M_PREV ? -1 : 1, want, 0);
                 } else {
                     expr(e, x);
                     at = emit(e, OP_J_PRESENT, 0, 0, want, -1);

@@ -63,6 +63,7 @@ typedef struct {
     X(OP_J, 'a')                /* pops; jumps to a when (top is true) = u */ \
     X(OP_J_THIS_PRESENT, 'a')   /* b = field of the rule's group: jumps to a when present(it) = u */ \
     X(OP_J_PRESENT, 'a')        /* pops; jumps to a when present(top) = u */ \
+    X(OP_J_THIS_STEP, 'a')      /* b = -1 (prev) or 1 (next) of the rule's row: jumps to a when it exists = u */ \
     X(OP_J_CMP, 'a')            /* pops two; b = cmp_kind | comparison << 8: jumps to a when it holds = u */ \
     X(OP_J_THIS_CMP, 'a')       /* b = field of the rule's group, c = constant: jumps to a when */ \
                                 /* (field cmp constant, operands of kind) = u */ \

@@ -158,6 +158,10 @@ static int VM_RUN_NAME(vm *m, const cs_instr *code)
         if ((m->this_cells[in->b].kind != VK_ABSENT) == in->u)
             pc = (uint32_t)in->a;
         NEXT;
+    CASE(OP_J_THIS_STEP)
+        if ((m->g >= 0 && row_step(m, mk_row(0, m->g, m->row), in->b).kind == VK_ROW) == in->u)
+            pc = (uint32_t)in->a;
+        NEXT;
     CASE(OP_J_PRESENT)
         sp--;
         if ((st[sp].kind != VK_ABSENT) == in->u)

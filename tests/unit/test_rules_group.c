@@ -34,6 +34,7 @@ static const char *const group_rules[] = {
     "rule G11 error on Episodes \"m\" require all(e in Episodes where e.DECOM <= DECOM or "
     "present(e.RNE))",
     "rule G12 error on Episodes \"m\" when present(prev) require prev.DEC = DECOM",
+    "rule G13 error on Episodes \"m\" when absent(next) and not present(prev) require RNE = \"S\"",
 };
 enum { NRULES = sizeof group_rules / sizeof group_rules[0] };
 
