@@ -254,7 +254,7 @@ static cs_status emit_903(emit_run *e, cs_dataset *ds, cs_validate_counts *count
     if (e->o.previous) {
         cs_cli_clock_stage(&e->clock, "read previous");
         char *pp[1] = {(char *)e->o.previous};
-        st = cs_returns_read_903(pp, 1, &py, &last, NULL, d);
+        st = cs_returns_read_903(pp, 1, &py, 0, &last, NULL, d);
         if (st == CS_OK) {
             have_last = 1;
             cs_returns_derive_903(&last, pc, e->o.la_ons);

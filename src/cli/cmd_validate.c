@@ -218,7 +218,7 @@ int cs_cmd_validate(int argc, char **argv)
     cs_run_id_new(run_id, sizeof run_id, o.la);
     snprintf(exc.run_id, sizeof exc.run_id, "%s", run_id);
     st = is_cin ? cs_cin_read(o.inputs[0], &ds, &findings, &d)
-                : cs_returns_read_903(o.inputs, o.ninputs, &sy, &ds, &findings, &d);
+                : cs_returns_read_903(o.inputs, o.ninputs, &sy, 0, &ds, &findings, &d);
     if (st != CS_OK) {
         rc = cs_cli_fail(&d);
         goto out_rules;
@@ -237,7 +237,8 @@ int cs_cmd_validate(int argc, char **argv)
         cs_cli_clock_stage(&clock, "read previous");
         char *pp[1] = {(char *)o.previous};
         st = is_cin ? cs_cin_read(o.previous, &prev, &prev_findings, &d)
-                    : cs_returns_read_903(pp, 1, &sprev, &prev, &prev_findings, &d);
+                    : cs_returns_read_903(pp, 1, &sprev, cs_returns_last_groups(rs), &prev,
+                                          &prev_findings, &d);
         if (st != CS_OK) {
             rc = cs_cli_fail(&d);
             goto out_ds;
@@ -253,7 +254,8 @@ int cs_cmd_validate(int argc, char **argv)
         cs_wh_target t = {.url = o.wh_url,
                           .local_dir = o.wh_dir ? o.wh_dir : "var/warehouse",
                           .use_env = 1};
-        cs_previous_903_from_warehouse(&t, o.la, &sprev, pc, o.la_ons, &prev, &pw);
+        cs_previous_903_from_warehouse(&t, o.la, &sprev, cs_returns_last_groups(rs), pc,
+                                       o.la_ons, &prev, &pw);
         have_prev = pw.found;
         if (pw.problem[0])
             fprintf(stderr, "cscdw validate: last year's return could not be looked up in the "

@@ -169,7 +169,7 @@ static cs_status do_903(jr *r, cs_pipeline_return *out, cs_diag *d)
     if (r->job->previous) {
         stage(r, "read previous");
         char *pp[1] = {(char *)r->job->previous};
-        st = cs_returns_read_903(pp, 1, &py, &last, NULL, d);
+        st = cs_returns_read_903(pp, 1, &py, 0, &last, NULL, d);
         have_last = st == CS_OK;
         if (have_last)
             cs_returns_derive_903(&last, pc, NULL);
@@ -179,7 +179,7 @@ static cs_status do_903(jr *r, cs_pipeline_return *out, cs_diag *d)
         cs_wh_target t = {.url = r->job->warehouse_url,
                           .local_dir = r->job->warehouse_dir,
                           .use_env = 1};
-        cs_previous_903_from_warehouse(&t, r->job->la_code, &py, pc, NULL, &last, &r->prev);
+        cs_previous_903_from_warehouse(&t, r->job->la_code, &py, 0, pc, NULL, &last, &r->prev);
         have_last = r->prev.found;
         r->looked = 1;
     }

@@ -27,7 +27,8 @@ static int no_local_warehouse(const cs_wh_target *t)
 }
 
 void cs_previous_903_from_warehouse(const cs_wh_target *t, const char *la_code,
-                                    const cs_903_year *last, const cs_903_postcodes *pc,
+                                    const cs_903_year *last, uint64_t groups,
+                                    const cs_903_postcodes *pc,
                                     const char *la_ons, cs_dataset *out, cs_previous_wh *info)
 {
     memset(info, 0, sizeof *info);
@@ -48,7 +49,7 @@ void cs_previous_903_from_warehouse(const cs_wh_target *t, const char *la_code,
         size_t n = sr.nfiles < CS_903_NTABLES ? sr.nfiles : CS_903_NTABLES;
         for (size_t i = 0; i < n; i++)
             files[i] = (cs_903_mem_file){sr.files[i].file, sr.files[i].data, sr.files[i].len};
-        if (cs_903_read_csv_mem(files, n, last, out, NULL, &d) == CS_OK) {
+        if (cs_903_read_csv_mem_only(files, n, last, groups, out, NULL, &d) == CS_OK) {
             cs_returns_derive_903(out, pc, la_ons);
             info->found = 1;
             info->run_id = sr.run_id;

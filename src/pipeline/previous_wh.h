@@ -22,9 +22,11 @@ typedef struct {
  * or none stored is found 0; a warehouse that cannot be reached, or a
  * stored return that cannot be read, is found 0 with problem saying why, so
  * the rules that need it are reported not run. When found, *out is a 903
- * dataset to cs_ds_free. pc, la_ons: for the derived fields (may be NULL). */
+ * dataset to cs_ds_free. groups: the tables to read (0 = all; see
+ * cs_903_read_csv_dir_only). pc, la_ons: for the derived fields (may be NULL). */
 void cs_previous_903_from_warehouse(const cs_wh_target *t, const char *la_code,
-                                    const cs_903_year *last, const cs_903_postcodes *pc,
+                                    const cs_903_year *last, uint64_t groups,
+                                    const cs_903_postcodes *pc,
                                     const char *la_ons, cs_dataset *out, cs_previous_wh *info);
 
 /* One line for a summary: "2024-25 from the warehouse: run 3 (UID), loaded

@@ -156,16 +156,25 @@ size_t cs_returns_children(const cs_dataset *ds)
 }
 
 cs_status cs_returns_read_903(char *const *paths, int n, const cs_903_year *year,
-                              cs_dataset *ds, cs_findings *f, cs_diag *d)
+                              uint64_t groups, cs_dataset *ds, cs_findings *f, cs_diag *d)
 {
     if (n == 1 && is_dir(paths[0]))
-        return cs_903_read_csv_dir(paths[0], year, ds, f, d);
+        return cs_903_read_csv_dir_only(paths[0], year, groups, ds, f, d);
     size_t len = n == 1 ? strlen(paths[0]) : 0;
     if (len > 3 && strcasecmp(paths[0] + len - 3, ".gz") == 0)
         len -= 3;
     if (len > 4 && strncasecmp(paths[0] + len - 4, ".xml", 4) == 0)
         return cs_903_read_xml(paths[0], ds, f, d);
-    return cs_903_read_csv_files((const char *const *)paths, (size_t)n, year, ds, f, d);
+    return cs_903_read_csv_files_only((const char *const *)paths, (size_t)n, year, groups, ds, f,
+                                      d);
+}
+
+uint64_t cs_returns_last_groups(const cs_ruleset *rs)
+{
+    uint64_t g = 0;
+    for (size_t i = 0; i < cs_ruleset_count(rs); i++)
+        g |= cs_ruleset_rule(rs, i)->last_groups;
+    return g;
 }
 
 int cs_returns_uses_last(const cs_ruleset *rs)

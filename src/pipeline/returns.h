@@ -58,9 +58,14 @@ cs_status cs_returns_xsd_check(const char *path, const char *xsd_name, const cha
                                cs_diag *d);
 
 /* A 903 return from a folder of CSV tables, one XML file (.xml, .xml.gz),
- * or a list of CSV files (the readers' findings go to f, which may be NULL). */
+ * or a list of CSV files (the readers' findings go to f, which may be NULL).
+ * groups: the CSV tables to read (0 = all; see cs_903_read_csv_dir_only). */
 cs_status cs_returns_read_903(char *const *paths, int n, const cs_903_year *year,
-                              cs_dataset *ds, cs_findings *f, cs_diag *d);
+                              uint64_t groups, cs_dataset *ds, cs_findings *f, cs_diag *d);
+
+/* The groups of last year's return some rule of the set reads, a bit each
+ * (0 when none does). */
+uint64_t cs_returns_last_groups(const cs_ruleset *rs);
 
 /* 1 when a rule of the set reads last year's return (needed or optional). */
 int cs_returns_uses_last(const cs_ruleset *rs);

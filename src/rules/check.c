@@ -53,6 +53,7 @@ typedef struct {
     int nbinds;
     int nslots;
     int uses_last;
+    uint64_t last_groups;        /* groups of last year's return read (cs_rule.last_groups) */
     int agg_depth;
     unsigned work;
     int too_big;                 /* reported MAX_WORK once */
@@ -299,6 +300,15 @@ static int push_binding(checker *ck, const char *name, int ty, int grp, int ds, 
     return 1;
 }
 
+/* Group g of last year's return is read (with the groups above it, whose rows
+ * lead to it): last year's reader can skip the tables no rule reads. */
+static void note_last_group(checker *ck, int g)
+{
+    for (; g >= 0; g = parent_of(ck, g))
+        if (g < 64)
+            ck->last_groups |= (uint64_t)1 << g;
+}
+
 static void set_row(cs_ast *n, int grp, int ds)
 {
     n->ty = TY_ROW;
@@ -347,6 +357,8 @@ static void make_rows(checker *ck, cs_ast *n, cs_ast *base, int g)
     int b = lca(ck, base->grp, pg);
     n->a = base;
     n->ds = base->ds;
+    if (n->ds == 1)
+        note_last_group(ck, g);
     n->ix = b;
     n->ix2 = add_path(ck, b, g, n->off);
 }
@@ -371,6 +383,8 @@ static void make_field(checker *ck, cs_ast *n, cs_ast *row, int f)
     n->ds = row->ds;
     if (row->ds == 0)
         note_field(ck, g, f, on_rule_row(row));
+    else
+        note_last_group(ck, g);
 }
 
 static void make_up(checker *ck, cs_ast *n, cs_ast *row, int g)
@@ -388,6 +402,8 @@ static void make_up(checker *ck, cs_ast *n, cs_ast *row, int g)
     n->op = M_UP;
     n->a = row;
     set_row(n, g, row->ds);
+    if (row->ds == 1)
+        note_last_group(ck, g);
 }
 
 static void make_header(checker *ck, cs_ast *n, int ds)
@@ -395,6 +411,8 @@ static void make_header(checker *ck, cs_ast *n, int ds)
     n->kind = A_HEADERROW;
     n->a = NULL;
     set_row(n, ck->s->header_group, ds);
+    if (ds == 1)
+        note_last_group(ck, ck->s->header_group);
 }
 
 /* a group name used from row `row` (NULL: no row); returns 1 if handled */
@@ -450,6 +468,7 @@ static void check_last(checker *ck, cs_ast *n)
     ck->uses_last = 1;
     n->kind = A_LAST;
     set_row(n, cg, 1);
+    note_last_group(ck, cg);
 }
 
 static void unknown_name(checker *ck, cs_ast *n, const cs_ast *row)
@@ -1529,6 +1548,7 @@ unsigned cs_check_rule(cs_ruleset *rs, const cs_ast_rule *r, cs_crule *out, cs_r
     for (uint32_t i = 1; i < r->nrequires; i++)
         t = cs_arena_printf(&rs->arena, "%s and %s", t, cs_ast_text(&rs->arena, r->src, r->requires[i]));
     pub->require_text = t;
+    pub->last_groups = ck.last_groups;
     pub->last = !ck.uses_last ? CS_LAST_NONE
                               : r->optional_last ? CS_LAST_OPTIONAL : CS_LAST_REQUIRED;
     /* declared fields first, then those the checker added */

@@ -61,6 +61,7 @@ typedef struct {
     const cs_rule_field *fields; /* declared first, then the ones the checker added */
     uint32_t nfields;
     cs_rule_last last;
+    uint64_t last_groups;        /* groups of last year's return it reads, a bit each */
     const char *const *tables;   /* reference tables the rule reads */
     uint32_t ntables;
     const cs_rule_let *lets;

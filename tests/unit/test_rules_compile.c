@@ -348,6 +348,31 @@ static void test_fields_and_metadata(void **state)
     cs_ruleset_free(rs);
 }
 
+/* Which groups of last year's return each rule reads (last year's reader
+ * skips the others): through `last`, last.Group, fields of last's rows and
+ * defines called with last; none for a rule that does not read it. */
+static void test_last_groups(void **state)
+{
+    (void)state;
+    cs_ruleset *rs = rt_compile(
+        "define first_decom(c) = min(e.DECOM for e in c.Episodes)\n"
+        "rule L1 error on Child \"m\" require last.Sex = Sex\n"
+        "rule L2 error on Episodes \"m\" require count(last.Episodes) > 0\n"
+        "rule L3 error on Child \"m\" require count(Episodes) > 0\n"
+        "rule L4 error on Child \"m\" optional last require first_decom(last) != PersonBirthDate\n"
+        "rule L5 error on Child \"m\" require has_last\n",
+        "2025-26");
+    assert_non_null(rs);
+    uint64_t child = (uint64_t)1 << RG_CHILD | (uint64_t)1 << RG_MSG;
+    uint64_t eps = (uint64_t)1 << RG_EP;
+    assert_int_equal(cs_ruleset_find(rs, "L1")->last_groups, child);
+    assert_int_equal(cs_ruleset_find(rs, "L2")->last_groups, child | eps);
+    assert_int_equal(cs_ruleset_find(rs, "L3")->last_groups, 0);
+    assert_int_equal(cs_ruleset_find(rs, "L4")->last_groups, child | eps);
+    assert_int_equal(cs_ruleset_find(rs, "L5")->last_groups, child);
+    cs_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_defines_and_duplicates),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_fields_and_metadata),
+        cmocka_unit_test(test_last_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -661,11 +661,20 @@ static void reader_free(csv_reader *r)
     free(r->buf);
 }
 
+/* Is group g's table to be read? Header (the children) and UASC (which sets
+ * Header's UASC flag) always are. */
+static int wanted(uint64_t groups, int g)
+{
+    return groups == 0 || g == CS_903_G_HEADER || g == CS_903_G_UASC || g >= 64 ||
+           (groups >> g & 1);
+}
+
 /* origin: the folder the files came from (named by missing-table findings), or NULL;
- * mem: the files' bytes when they are in memory (paths are then their names), or NULL. */
+ * mem: the files' bytes when they are in memory (paths are then their names), or NULL;
+ * groups: the tables to read (cs_903_read_csv_dir_only). */
 static cs_status read_files(const char *const *paths, const cs_903_mem_file *mem, size_t npaths,
-                            const char *origin, const cs_903_year *year, cs_dataset *out,
-                            cs_findings *findings, cs_diag *d)
+                            const char *origin, const cs_903_year *year, uint64_t groups,
+                            cs_dataset *out, cs_findings *findings, cs_diag *d)
 {
     cs_ds_init(out, &cs_903_schema);
     csv_reader r = {.ds = out, .findings = findings, .year = year};
@@ -684,6 +693,8 @@ static cs_status read_files(const char *const *paths, const cs_903_mem_file *mem
         cs_ds_add_row(out, CS_903_G_ROOT, 0, 0, 0);
     for (size_t i = 0; i < CS_903_NTABLES && st == CS_OK; i++) {
         const cs_903_table *t = cs_903_table_at(i);
+        if (!wanted(groups, t->group))
+            continue;   /* no rule reads it: recognised, neither read nor missed */
         if (r.files[i].t) {
             st = read_table(&r, i, d);
         } else if (cs_903_table_in_year(t, year)) {
@@ -710,16 +721,30 @@ static cs_status read_files(const char *const *paths, const cs_903_mem_file *mem
 cs_status cs_903_read_csv_files(const char *const *paths, size_t npaths, const cs_903_year *year,
                                 cs_dataset *out, cs_findings *findings, cs_diag *d)
 {
-    return read_files(paths, NULL, npaths, NULL, year, out, findings, d);
+    return read_files(paths, NULL, npaths, NULL, year, 0, out, findings, d);
+}
+
+cs_status cs_903_read_csv_files_only(const char *const *paths, size_t npaths,
+                                     const cs_903_year *year, uint64_t groups, cs_dataset *out,
+                                     cs_findings *findings, cs_diag *d)
+{
+    return read_files(paths, NULL, npaths, NULL, year, groups, out, findings, d);
 }
 
 cs_status cs_903_read_csv_mem(const cs_903_mem_file *files, size_t nfiles, const cs_903_year *year,
                               cs_dataset *out, cs_findings *findings, cs_diag *d)
 {
+    return cs_903_read_csv_mem_only(files, nfiles, year, 0, out, findings, d);
+}
+
+cs_status cs_903_read_csv_mem_only(const cs_903_mem_file *files, size_t nfiles,
+                                   const cs_903_year *year, uint64_t groups, cs_dataset *out,
+                                   cs_findings *findings, cs_diag *d)
+{
     const char **names = cs_xmalloc((nfiles ? nfiles : 1) * sizeof *names);
     for (size_t i = 0; i < nfiles; i++)
         names[i] = files[i].name;
-    cs_status st = read_files(names, files, nfiles, NULL, year, out, findings, d);
+    cs_status st = read_files(names, files, nfiles, NULL, year, groups, out, findings, d);
     free(names);
     return st;
 }
@@ -745,6 +770,12 @@ static int cmp_str(const void *a, const void *b)
 
 cs_status cs_903_read_csv_dir(const char *dir, const cs_903_year *year, cs_dataset *out,
                               cs_findings *findings, cs_diag *d)
+{
+    return cs_903_read_csv_dir_only(dir, year, 0, out, findings, d);
+}
+
+cs_status cs_903_read_csv_dir_only(const char *dir, const cs_903_year *year, uint64_t groups,
+                                   cs_dataset *out, cs_findings *findings, cs_diag *d)
 {
     DIR *dh = opendir(dir);
     if (!dh) {
@@ -782,7 +813,7 @@ cs_status cs_903_read_csv_dir(const char *dir, const cs_903_year *year, cs_datas
         cs_ds_free(out);
     } else {
         qsort(paths, n, sizeof *paths, cmp_str);   /* same order every run */
-        st = read_files((const char *const *)paths, NULL, n, dir, year, out, findings, d);
+        st = read_files((const char *const *)paths, NULL, n, dir, year, groups, out, findings, d);
     }
     for (size_t i = 0; i < n; i++)
         free(paths[i]);

@@ -206,6 +206,19 @@ typedef struct {
 cs_status cs_903_read_csv_mem(const cs_903_mem_file *files, size_t nfiles, const cs_903_year *year,
                               cs_dataset *out, cs_findings *findings, cs_diag *d);
 
+/* The same, reading only the tables of `groups` (a bit per CS_903_G_ group;
+ * 0 = all), e.g. of last year's return only what some rule reads
+ * (cs_rule.last_groups): the other tables are recognised but neither read nor
+ * reported missing. Header and UASC are always read. */
+cs_status cs_903_read_csv_dir_only(const char *dir, const cs_903_year *year, uint64_t groups,
+                                   cs_dataset *out, cs_findings *findings, cs_diag *d);
+cs_status cs_903_read_csv_files_only(const char *const *paths, size_t npaths,
+                                     const cs_903_year *year, uint64_t groups, cs_dataset *out,
+                                     cs_findings *findings, cs_diag *d);
+cs_status cs_903_read_csv_mem_only(const cs_903_mem_file *files, size_t nfiles,
+                                   const cs_903_year *year, uint64_t groups, cs_dataset *out,
+                                   cs_findings *findings, cs_diag *d);
+
 /* ---- reading an XML file -----------------------------------------------------
  * Streams EXPSSDA903 (spec 2.1) with libxml2's xmlTextReader, network, DTD
  * loading and entity expansion off, entity declarations refused before the
