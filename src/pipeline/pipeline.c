@@ -13,6 +13,7 @@
 #include "report/rule_exceptions.h"
 #include "report/xlsx.h"
 #include "util/calendar.h"
+#include "util/mkdirs.h"
 #include "util/resource.h"
 #include "warehouse/load.h"
 #include "warehouse/migrate.h"
@@ -59,21 +60,6 @@ static void add_file(cs_pipeline_result *res, const char *path)
         snprintf(res->files[res->nfiles++], sizeof res->files[0], "%s", path);
 }
 
-static int mkdir_private(const char *dir)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return (mkdir(tmp, 0700) != 0 && errno != EEXIST) ? -1 : 0;
-}
-
 cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
                           cs_pipeline_result *res, cs_diag *d)
 {
@@ -108,7 +94,7 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
         res->entity_counts[i] = model.tables[i].count;
     cs_exceptions_from_findings(exc, &findings, profile->system, job->collection_year);
 
-    if (o->write_outputs && job->output && mkdir_private(job->output) != 0) {
+    if (o->write_outputs && job->output && cs_mkdirs(job->output, 0700, 0700) != 0) {
         st = cs_diag_set(d, CS_ERR_IO, job->output, 0, 0, "cannot create the output folder: %s",
                          strerror(errno));
         goto out;
@@ -131,7 +117,7 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
         ao.pseudonymise = -1;
         ao.today = today();
         cs_annexa_emit_result ar;
-        if (mkdir_private(dir) != 0)
+        if (cs_mkdirs(dir, 0700, 0700) != 0)
             st = cs_diag_set(d, CS_ERR_IO, dir, 0, 0, "cannot create the Annex A folder: %s",
                              strerror(errno));
         else

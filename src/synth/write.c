@@ -26,6 +26,7 @@
 
 #include "synth/write_internal.h"
 #include "util/limits.h"
+#include "util/mkdirs.h"
 
 #define TEST_ROWS_PER_FILTER 2
 #define SUPERSEDED_RATE 0.03   /* form dates answered twice, the later answer right */
@@ -856,6 +857,7 @@ static cs_status write_map_rows(writer *w, map_plan *mp)
 
 /* ---- files and folders ------------------------------------------------ */
 
+/* path's folder (include_last) or the folder path is in, with those above */
 static cs_status make_dirs(const char *path, int include_last, cs_diag *d)
 {
     char buf[CS_MAX_PATH];
@@ -863,19 +865,14 @@ static cs_status make_dirs(const char *path, int include_last, cs_diag *d)
     if (n >= sizeof buf)
         return cs_diag_set(d, CS_ERR_LIMIT, path, 0, 0, "path too long");
     memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] != '/' && !(i == n && include_last))
-            continue;
-        char keep = buf[i];
-        buf[i] = '\0';
-        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-            return cs_diag_set(d, CS_ERR_IO, buf, 0, 0, "cannot create folder: %s",
-                               strerror(errno));
-        buf[i] = keep;
+    if (!include_last) {
+        char *slash = strrchr(buf, '/');
+        if (!slash || slash == buf)
+            return CS_OK;
+        *slash = '\0';
     }
-    struct stat sb;
-    if (include_last && (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)))
-        return cs_diag_set(d, CS_ERR_IO, path, 0, 0, "not a folder");
+    if (cs_mkdirs(buf, 0700, 0700) != 0)
+        return cs_diag_set(d, CS_ERR_IO, buf, 0, 0, "cannot create folder: %s", strerror(errno));
     return CS_OK;
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "util/intern.h"
+#include "util/mkdirs.h"
 
 /* ---- small helpers -------------------------------------------------- */
 
@@ -31,24 +32,6 @@ static int has_server_programs(const char *dir)
 {
     return is_executable(dir, "initdb") && is_executable(dir, "pg_ctl") &&
            is_executable(dir, "postgres");
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
-        return -1;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(tmp, mode) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
 }
 
 /* Version number of a /usr/lib/postgresql/<v> entry, for choosing the newest. */
@@ -254,7 +237,7 @@ cs_status cs_cluster_locate(cs_cluster *c, const char *dir, char *note, size_t n
     memset(c, 0, sizeof *c);
     if (note && note_n)
         note[0] = '\0';
-    if (mkdir_p(dir, 0700) != 0)
+    if (cs_mkdirs(dir, 0755, 0700) != 0)
         return cs_diag_set(d, CS_ERR_IO, dir, 0, 0, "cannot create the warehouse directory: %s",
                            strerror(errno));
     char abs[PATH_MAX];
@@ -293,8 +276,8 @@ cs_status cs_cluster_locate(cs_cluster *c, const char *dir, char *note, size_t n
             char fallback[4096];
             uint32_t h = cs_hash_bytes(c->dir, strlen(c->dir));
             snprintf(fallback, sizeof fallback, "/var/lib/cscdw/warehouse-%08x", h);
-            if (mkdir_p("/var/lib/cscdw", 0755) != 0 || mkdir_p(fallback, 0700) != 0 ||
-                chown_to(fallback, c->run_as) != 0 || !user_can_reach(c->run_as, fallback))
+            if (cs_mkdirs("/var/lib/cscdw", 0755, 0755) != 0 ||
+                cs_mkdirs(fallback, 0755, 0700) != 0 || chown_to(fallback, c->run_as) != 0 || !user_can_reach(c->run_as, fallback))
                 return cs_diag_set(d, CS_ERR_IO, c->dir, 0, 0,
                                    "user %s cannot reach the warehouse directory (a parent folder "
                                    "is closed to other users); choose another place with "
@@ -406,7 +389,7 @@ static cs_status create_database(const cs_cluster *c, cs_diag *d)
 
 static cs_status ensure_socket_dir(const cs_cluster *c, cs_diag *d)
 {
-    if (mkdir_p(c->socket_dir, 0700) != 0)
+    if (cs_mkdirs(c->socket_dir, 0755, 0700) != 0)
         return cs_diag_set(d, CS_ERR_IO, c->socket_dir, 0, 0, "cannot create socket directory: %s",
                            strerror(errno));
     if (chown_to(c->socket_dir, c->run_as) != 0)
@@ -439,7 +422,7 @@ cs_status cs_cluster_init(cs_cluster *c, cs_diag *d)
 {
     if (cs_cluster_exists(c))
         return CS_OK;
-    if (mkdir_p(c->data_dir, 0700) != 0)
+    if (cs_mkdirs(c->data_dir, 0755, 0700) != 0)
         return cs_diag_set(d, CS_ERR_IO, c->data_dir, 0, 0, "cannot create %s", strerror(errno));
     if (chown_to(c->data_dir, c->run_as) != 0)
         return cs_diag_set(d, CS_ERR_IO, c->data_dir, 0, 0, "cannot give %s to user %s",

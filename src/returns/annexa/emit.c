@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "returns/annexa/annexa.h"
+#include "util/mkdirs.h"
 
 static double now_seconds(void)
 {
@@ -33,21 +34,6 @@ static void memory(long *rss, long *peak)
     }
     struct rusage ru;
     *peak = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
-}
-
-static int mkdir_private(const char *dir)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return (mkdir(tmp, 0700) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
 static void add_file(cs_annexa_emit_result *res, const char *path)
@@ -132,7 +118,7 @@ cs_status cs_annexa_emit(const cs_model *m, const cs_job *job, const char *out_d
 
     if (st == CS_OK && pseudo)
         st = cs_annexa_pseudonymise(&ds, key, strlen(key), d);
-    if (st == CS_OK && mkdir_private(out_dir) != 0)
+    if (st == CS_OK && cs_mkdirs(out_dir, 0700, 0700) != 0)
         st = cs_diag_set(d, CS_ERR_IO, out_dir, 0, 0, "cannot create the output folder: %s",
                          strerror(errno));
     memory(&res->rss_before_write, &res->peak_before_write);
