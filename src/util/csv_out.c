@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/arena.h"
@@ -13,9 +14,19 @@
 int cs_csv_out_open(cs_csv_out *o, const char *path)
 {
     memset(o, 0, sizeof *o);
-    o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    /* owner-only even when the file existed with a wider mode (a device or
+     * pipe such as /dev/stdout is left as it is); never through a symlink */
+    o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (o->fd < 0)
         return errno;
+    struct stat sb;
+    if (fstat(o->fd, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 0777) != 0600 &&
+        fchmod(o->fd, 0600) != 0) {
+        int e = errno;
+        close(o->fd);
+        o->fd = -1;
+        return e;
+    }
     o->cap = CSV_OUT_BUFFER;
     o->buf = cs_xmalloc(o->cap);
     return 0;

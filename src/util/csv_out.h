@@ -19,7 +19,8 @@ typedef struct {
     int err;          /* errno of the first failed write; 0 = none */
 } cs_csv_out;
 
-/* Creates or truncates path (mode 0600 when created). 0, or the errno. */
+/* Creates or truncates path, owner-only (a regular file is made 0600 also
+ * when it existed; a symlink is refused). 0, or the errno. */
 int cs_csv_out_open(cs_csv_out *o, const char *path);
 /* Flushes and closes. 0, or the errno of the first failure. */
 int cs_csv_out_close(cs_csv_out *o);

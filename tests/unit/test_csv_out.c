@@ -133,12 +133,39 @@ static void test_errors_are_reported(void **state)
     assert_int_equal(cs_csv_out_close(&o), ENOSPC);
 }
 
+/* Children's data: a file that existed with a wider mode is made owner-only,
+ * and a symlink in its place is refused rather than followed. */
+static void test_private_and_no_symlink(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/cs-csv-out-XXXXXX";
+    temp_path(path);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(chmod(path, 0644), 0);
+    cs_csv_out o;
+    assert_int_equal(cs_csv_out_open(&o, path), 0);
+    cs_csv_out_field(&o, "x");
+    assert_int_equal(cs_csv_out_close(&o), 0);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    char link[] = "/tmp/cs-csv-link-XXXXXX";
+    temp_path(link);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(cs_csv_out_open(&o, link), ELOOP);
+    unlink(link);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields_numbers_and_quoting),
         cmocka_unit_test(test_output_larger_than_the_buffer),
         cmocka_unit_test(test_errors_are_reported),
+        cmocka_unit_test(test_private_and_no_symlink),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
