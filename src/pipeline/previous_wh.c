@@ -49,7 +49,25 @@ void cs_previous_903_from_warehouse(const cs_wh_target *t, const char *la_code,
         size_t n = sr.nfiles < CS_903_NTABLES ? sr.nfiles : CS_903_NTABLES;
         for (size_t i = 0; i < n; i++)
             files[i] = (cs_903_mem_file){sr.files[i].file, sr.files[i].data, sr.files[i].len};
-        if (cs_903_read_csv_mem_only(files, n, last, groups, out, NULL, &d) == CS_OK) {
+        /* The tables are the writer's own: a table missing or a file that is
+         * no table means the stored bytes are damaged, not an odd return, and
+         * reading on would compare this year with empty tables. */
+        cs_findings f;
+        cs_findings_init(&f);
+        cs_status st = cs_903_read_csv_mem_only(files, n, last, groups, out, &f, &d);
+        const cs_finding *bad = NULL;
+        for (size_t i = 0; st == CS_OK && !bad && i < f.count; i++) {
+            cs_finding_kind k = f.items[i].kind;
+            if (k == CS_FK_TABLE_MISSING || k == CS_FK_FILE_UNRECOGNISED)
+                bad = &f.items[i];
+        }
+        if (bad) {
+            snprintf(info->problem, sizeof info->problem,
+                     "the %s return stored by warehouse run %lld is damaged (%s%s%s); not used",
+                     last->label, sr.run_id, bad->file ? bad->file : "",
+                     bad->file && bad->detail ? ": " : "", bad->detail ? bad->detail : "");
+            cs_ds_free(out);
+        } else if (st == CS_OK) {
             cs_returns_derive_903(out, pc, la_ons);
             info->found = 1;
             info->run_id = sr.run_id;
@@ -60,6 +78,7 @@ void cs_previous_903_from_warehouse(const cs_wh_target *t, const char *la_code,
                      "the %s return stored by warehouse run %lld cannot be read: %s%s%s",
                      last->label, sr.run_id, d.file, d.file[0] ? ": " : "", d.msg);
         }
+        cs_findings_free(&f);
     }
     cs_wh_stored_return_free(&sr);
     PQfinish(c);

@@ -110,6 +110,12 @@ v --la 999 --warehouse "postgresql://loader:Sup3rSecret@127.0.0.1:1/cscdw?connec
 expect_stderr "last year's return could not be looked up in the warehouse: cannot reach the warehouse"
 expect_stdout "rules        [0-9]* in the set, $alone not run"
 grep -q Sup3rSecret "$TMP/out" "$TMP/err" && fail "password shown: $(cat "$TMP/err")"
+# a damaged stored table (not the bytes the writer produced): said, not used, rules not run
+sql "UPDATE meta_run_return SET content = 'not a table' WHERE run_id = 5 AND file_name = 'episodes.csv'" \
+    > /dev/null || fail "could not damage the stored return"
+v --la 999 --warehouse-dir "$W"
+expect_stderr "return stored by warehouse run 5 is damaged"
+expect_stdout "rules        [0-9]* in the set, $alone not run"
 # no local warehouse there: none, and none made
 v --la 999 --warehouse-dir "$TMP/nowhere"
 expect_stdout "none in the warehouse"
