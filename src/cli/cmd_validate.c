@@ -287,12 +287,11 @@ int cs_cmd_validate(int argc, char **argv)
                o.ninputs > 1 ? " ..." : "");
         printf("  run id       %s\n", exc.run_id);
         printf("  children     %zu", cs_returns_children(&ds));
-        char from[256];
-        if (pw.found)
+        if (pw.found) {
+            char from[256];
             cs_previous_wh_describe(&pw, &sprev, from, sizeof from);
-        if (pw.found)
             printf(" (last year's return: %zu children, %s)", cs_returns_children(&prev), from);
-        else if (have_prev)
+        } else if (have_prev)
             printf(" (last year's return: %zu children, %llu reader findings not listed)",
                    cs_returns_children(&prev), (unsigned long long)prev_findings.total);
         else if (o.previous_wh && wants_last)

@@ -371,7 +371,8 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
                  "FROM pg_get_serial_sequence('dim_child', 'child_key') s",
                  n);
         st = cs_wh_query_value(c, sql, v, sizeof v, d);
-        first_key = atoll(v) - (long long)n + 1;
+        if (st == CS_OK)
+            first_key = atoll(v) - (long long)n + 1;
     }
     cs_bulk bulk = {0};
     if (st == CS_OK && !known)
