@@ -491,11 +491,16 @@ static cs_instr *group_program(const cs_crule *const *rules, size_t n)
     }
     p[at] = (cs_instr){OP_GROUP_END, 0, 0, 0, 0, 0, 0};
     /* a jump to a rule's "passed" end goes straight to the next rule: the
-     * stack is empty there and the scratch can wait for the next reset */
+     * scratch can wait for the next reset, and the stack is empty there for
+     * every jump that pops its operand (not for those that leave a value:
+     * they keep going through RULE_END, which resets the stack) */
     for (uint32_t i = 0; i < at; i++) {
-        char t = cs_op_target((cs_opcode)p[i].op);
+        cs_opcode op = (cs_opcode)p[i].op;
+        char t = cs_op_target(op);
         int32_t *to = t == 'a' ? &p[i].a : t == 'b' ? &p[i].b : NULL;
-        if (to && p[i].op != OP_RULE_END && p[*to].op == OP_RULE_END && !p[*to].u)
+        int leaves_value = op == OP_AND_JF || op == OP_OR_JT || op == OP_CACHED ||
+                           op == OP_LET || op == OP_MEMO;
+        if (to && !leaves_value && op != OP_RULE_END && p[*to].op == OP_RULE_END && !p[*to].u)
             *to = p[*to].a;
     }
     return p;
