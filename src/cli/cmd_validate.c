@@ -254,8 +254,11 @@ int cs_cmd_validate(int argc, char **argv)
         cs_wh_target t = {.url = o.wh_url,
                           .local_dir = o.wh_dir ? o.wh_dir : "var/warehouse",
                           .use_env = 1};
-        cs_previous_903_from_warehouse(&t, o.la, &sprev, cs_returns_last_groups(rs), pc,
+        cs_wh_session wh;
+        cs_wh_session_init(&wh, &t);
+        cs_previous_903_from_warehouse(&wh, o.la, &sprev, cs_returns_last_groups(rs), pc,
                                        o.la_ons, &prev, &pw);
+        cs_wh_session_close(&wh);
         have_prev = pw.found;
         if (pw.problem[0])
             fprintf(stderr, "cscdw validate: last year's return could not be looked up in the "

@@ -19,6 +19,7 @@ typedef struct {
     cs_pipeline_result *res;
     cs_allocation *alloc;
     cs_built_903 *keep;           /* the 903 return kept for the load, or NULL */
+    cs_wh_session *wh;            /* the run's warehouse, or NULL */
     int looked;                   /* the warehouse was searched for last year's 903 */
     cs_previous_wh prev;          /* what that found */
     double started;
@@ -173,13 +174,10 @@ static cs_status do_903(jr *r, cs_pipeline_return *out, cs_diag *d)
         have_last = st == CS_OK;
         if (have_last)
             cs_returns_derive_903(&last, pc, NULL);
-    } else if (r->o->load && !r->job->warehouse_none) {
+    } else if (r->wh) {
         /* none given: the latest one this LA's runs stored in the warehouse */
         stage(r, "read previous");
-        cs_wh_target t = {.url = r->job->warehouse_url,
-                          .local_dir = r->job->warehouse_dir,
-                          .use_env = 1};
-        cs_previous_903_from_warehouse(&t, r->job->la_code, &py, 0, pc, NULL, &last, &r->prev);
+        cs_previous_903_from_warehouse(r->wh, r->job->la_code, &py, 0, pc, NULL, &last, &r->prev);
         have_last = r->prev.found;
         r->looked = 1;
     }
@@ -232,12 +230,12 @@ static void note_previous(jr *r, const cs_pipeline_return *out)
 
 cs_status cs_pipeline_returns(const cs_pipeline_opts *o, const cs_model *m,
                               cs_exception_list *exc, cs_pipeline_result *res, cs_built_903 *keep,
-                              cs_diag *d)
+                              cs_wh_session *wh, cs_diag *d)
 {
     const cs_job *job = o->job;
     if (!job->want_cin && !job->want_ssda903)
         return CS_OK;
-    jr r = {.o = o, .job = job, .m = m, .exc = exc, .res = res, .keep = keep};
+    jr r = {.o = o, .job = job, .m = m, .exc = exc, .res = res, .keep = keep, .wh = wh};
     cs_alloc_rule rule;
     cs_diag ad;
     cs_status st = cs_alloc_rule_parse(job->allocation_rule, &rule, &ad);

@@ -11,14 +11,16 @@
 
 #include "pipeline/built_903.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/wh_session.h"
 
 /* Runs inside cs_pipeline_run after the extract: appends to exc (findings),
  * res (stages, files, returns, notes). write_outputs and the output folder
- * come from o. When o->load and the job gives no previous 903 return, last
- * year's is taken from the warehouse when a run of the LA stored it. keep
- * (may be NULL) receives the built 903 return for the load. */
+ * come from o. wh: the run's warehouse (NULL when it loads none); when the
+ * job gives no previous 903 return, last year's is taken from there when a
+ * run of the LA stored it. keep (may be NULL) receives the built 903 return
+ * for the load. */
 cs_status cs_pipeline_returns(const cs_pipeline_opts *o, const cs_model *m,
                               cs_exception_list *exc, cs_pipeline_result *res, cs_built_903 *keep,
-                              cs_diag *d);
+                              cs_wh_session *wh, cs_diag *d);
 
 #endif

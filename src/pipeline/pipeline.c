@@ -9,6 +9,7 @@
 
 #include "etl/profile.h"
 #include "pipeline/job_returns.h"
+#include "pipeline/wh_session.h"
 #include "returns/annexa/annexa.h"
 #include "report/rule_exceptions.h"
 #include "report/xlsx.h"
@@ -84,6 +85,11 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
     memset(&xs, 0, sizeof xs);
     cs_built_903 built;   /* the 903 return as built, for the load */
     memset(&built, 0, sizeof built);
+    /* one connection for last year's return and the load, made on first use */
+    int loads = o->load && !job->warehouse_none;
+    cs_wh_target t = {.url = job->warehouse_url, .local_dir = job->warehouse_dir, .use_env = 1};
+    cs_wh_session wh;
+    cs_wh_session_init(&wh, &t);
     st = cs_extract(profile, job->input, &model, &findings, &xs, o->on_progress, o->ctx, d);
     stage_end(&sc);
     if (st != CS_OK)
@@ -100,8 +106,7 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
         goto out;
     }
     /* returns: build, validate, write (CIN XML, 903 tables) */
-    st = cs_pipeline_returns(o, &model, exc, res,
-                             o->load && !job->warehouse_none ? &built : NULL, d);
+    st = cs_pipeline_returns(o, &model, exc, res, loads ? &built : NULL, loads ? &wh : NULL, d);
     if (st != CS_OK)
         goto out;
 
@@ -149,11 +154,11 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
     }
 
     /* warehouse */
-    if (o->load && !job->warehouse_none) {
+    if (loads) {
         stage_begin(&sc, "load");
-        cs_wh_target t = {.url = job->warehouse_url, .local_dir = job->warehouse_dir, .use_env = 1};
         PGconn *conn = NULL;
-        st = cs_wh_connect(&t, &conn, res->note, sizeof res->note, d);
+        st = cs_wh_session_conn(&wh, &conn, d);
+        snprintf(res->note, sizeof res->note, "%s", wh.note);
         if (st != CS_OK)
             goto out;
         char dir[4096];
@@ -192,12 +197,12 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
         free(srcs);
         if (cal)
             cs_calendar_free(cal);
-        PQfinish(conn);
         stage_end(&sc);
     }
     cs_exceptions_count(exc, res->findings_by_severity);
 
 out:
+    cs_wh_session_close(&wh);
     cs_built_903_free(&built);
     cs_extract_stats_free(&xs);
     cs_findings_free(&findings);

@@ -26,18 +26,18 @@ static int no_local_warehouse(const cs_wh_target *t)
     return !cs_cluster_exists(&cl);
 }
 
-void cs_previous_903_from_warehouse(const cs_wh_target *t, const char *la_code,
+void cs_previous_903_from_warehouse(cs_wh_session *wh, const char *la_code,
                                     const cs_903_year *last, uint64_t groups,
                                     const cs_903_postcodes *pc,
                                     const char *la_ons, cs_dataset *out, cs_previous_wh *info)
 {
     memset(info, 0, sizeof *info);
-    if (no_local_warehouse(t))
+    if (!wh->tried && no_local_warehouse(&wh->target))
         return;
     cs_diag d;
     cs_diag_clear(&d);
     PGconn *c = NULL;
-    if (cs_wh_connect(t, &c, NULL, 0, &d) != CS_OK) {
+    if (cs_wh_session_conn(wh, &c, &d) != CS_OK) {
         snprintf(info->problem, sizeof info->problem, "%s", d.msg);
         return;
     }
@@ -81,7 +81,6 @@ void cs_previous_903_from_warehouse(const cs_wh_target *t, const char *la_code,
         cs_findings_free(&f);
     }
     cs_wh_stored_return_free(&sr);
-    PQfinish(c);
 }
 
 void cs_previous_wh_describe(const cs_previous_wh *p, const cs_903_year *last, char *buf,

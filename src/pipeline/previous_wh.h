@@ -7,7 +7,7 @@
 #define CS_PIPELINE_PREVIOUS_WH_H
 
 #include "returns/ssda903/ssda903.h"
-#include "warehouse/conn.h"
+#include "pipeline/wh_session.h"
 
 typedef struct {
     int found;                 /* 1: the dataset holds last year's return */
@@ -17,14 +17,16 @@ typedef struct {
     char problem[700];         /* why the warehouse could not be searched or read, or "" */
 } cs_previous_wh;
 
-/* Looks for year `last` (the year before the one validated) of LA la_code.
- * Never an operational failure: no warehouse yet (a local one not created)
- * or none stored is found 0; a warehouse that cannot be reached, or a
- * stored return that cannot be read, is found 0 with problem saying why, so
- * the rules that need it are reported not run. When found, *out is a 903
+/* Looks for year `last` (the year before the one validated) of LA la_code
+ * through wh's connection (made here when wh has none yet, and left open).
+ * Never an operational failure: no warehouse yet (a local one not created,
+ * then not connected to) or none stored is found 0; a warehouse that cannot
+ * be reached, or a stored return that cannot be read, is found 0 with
+ * problem saying why, so the rules that need it are reported not run. When
+ * found, *out is a 903
  * dataset to cs_ds_free. groups: the tables to read (0 = all; see
  * cs_903_read_csv_dir_only). pc, la_ons: for the derived fields (may be NULL). */
-void cs_previous_903_from_warehouse(const cs_wh_target *t, const char *la_code,
+void cs_previous_903_from_warehouse(cs_wh_session *wh, const char *la_code,
                                     const cs_903_year *last, uint64_t groups,
                                     const cs_903_postcodes *pc,
                                     const char *la_ons, cs_dataset *out, cs_previous_wh *info);
