@@ -8,14 +8,13 @@
 
 #include "io/utf8.h"
 #include "util/arena.h"
-
-#define COPY_BUF (1u << 18)
+#include "warehouse/copy_pipe.h"
 
 void cs_copy_init(cs_copy *o, PGconn *c)
 {
     memset(o, 0, sizeof *o);
     o->conn = c;
-    o->cap = COPY_BUF;
+    o->cap = CS_COPY_BUF;
     o->buf = cs_xmalloc(o->cap);
     const char *dir = getenv("CSCDW_LOAD_DUMP");
     o->dump_dir = dir && *dir ? dir : NULL;
@@ -41,33 +40,37 @@ void cs_copy_free(cs_copy *o)
     o->dump = NULL;
 }
 
+static void send_bytes(cs_copy *o, const char *bytes, size_t n)
+{
+    if (n && !o->failed) {
+        if (PQputCopyData(o->conn, bytes, (int)n) != 1)
+            o->failed = 1;
+        if (o->dump && fwrite(bytes, 1, n, o->dump) != n)
+            o->failed = 2;
+        o->bytes += n;
+    }
+}
+
 static void flush(cs_copy *o)
 {
-    if (o->len && !o->failed) {
-        if (PQputCopyData(o->conn, o->buf, (int)o->len) != 1)
-            o->failed = 1;
-        if (o->dump && fwrite(o->buf, 1, o->len, o->dump) != o->len)
-            o->failed = 2;
-        o->bytes += o->len;
+    if (o->pipe) {   /* the buffer goes to the sending thread; an empty one comes back */
+        if (o->len)
+            o->buf = cs_copy_pipe_hand_on(o, o->buf, o->len);
+        o->len = 0;
+        return;
     }
+    send_bytes(o, o->buf, o->len);
     o->len = 0;
 }
 
-void cs_copy_spool(cs_copy *o, size_t limit)
+void cs_copy_send(cs_copy *o, const char *bytes, size_t n)
 {
-    o->spool_limit = limit;
+    flush(o);
+    send_bytes(o, bytes, n);
 }
 
 void cs_copy_put_slow(cs_copy *o, const char *s, size_t n)
 {
-    if (o->spool_limit) {   /* encoding ahead: grow instead of sending */
-        while (o->len + n > o->cap)
-            o->cap *= 2;
-        o->buf = cs_xrealloc(o->buf, o->cap);
-        memcpy(o->buf + o->len, s, n);
-        o->len += n;
-        return;
-    }
     flush(o);
     while (n > o->cap) {   /* a value longer than the buffer: send it in pieces */
         memcpy(o->buf, s, o->cap);
@@ -260,14 +263,6 @@ cs_status cs_copy_begin(cs_copy *o, const char *table, const char *columns, cons
     }
     PQclear(r);
     o->failed = 0;
-    if (o->spool_limit) {   /* what was encoded ahead goes first */
-        o->spool_limit = 0;
-        flush(o);
-        if (o->cap > COPY_BUF) {
-            o->cap = COPY_BUF;
-            o->buf = cs_xrealloc(o->buf, o->cap);
-        }
-    }
     return CS_OK;
 }
 

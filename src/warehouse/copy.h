@@ -2,8 +2,10 @@
  * (backslash, tab, newline, carriage return) and replaces any byte sequence
  * that is not UTF-8 with U+FFFD, so a value can never make COPY stop.
  * Optionally every stream is also written to a file (CSCDW_LOAD_DUMP), for
- * the benchmark that times plain COPY of the same bytes. Internal to the
- * warehouse module. */
+ * the benchmark that times plain COPY of the same bytes. An encoder may also
+ * feed a cs_copy_pipe (copy_pipe.h) instead of a connection: its full
+ * buffers go to another thread, which sends them. Internal to the warehouse
+ * module. */
 #ifndef CS_WAREHOUSE_COPY_H
 #define CS_WAREHOUSE_COPY_H
 
@@ -14,19 +16,21 @@
 #include "util/date.h"
 #include "util/diag.h"
 
+typedef struct cs_copy_pipe cs_copy_pipe;
+
 typedef struct {
-    PGconn *conn;
+    PGconn *conn;         /* NULL when encoding into a pipe */
+    cs_copy_pipe *pipe;   /* full buffers go here instead (copy_pipe.c) */
     char *buf;
     size_t len, cap;
     uint64_t bytes;       /* sent so far, all streams */
-    int failed;           /* PQputCopyData refused */
+    int failed;           /* PQputCopyData refused, or the pipe was abandoned: stop encoding */
     FILE *dump;           /* copy of the current stream, or NULL */
     const char *dump_dir; /* where streams are dumped, or NULL */
     cs_date date_min, date_max;
     cs_date iso_from;     /* iso[i] is the text of day iso_from + i */
     char (*iso)[10];
     size_t niso;
-    size_t spool_limit;   /* > 0: encoding ahead, into buf, before the COPY starts */
 } cs_copy;
 
 void cs_copy_init(cs_copy *o, PGconn *c);
@@ -38,14 +42,12 @@ void cs_copy_free(cs_copy *o);
  * the server has them) is appended to <dir>/tables.sql. */
 cs_status cs_copy_begin(cs_copy *o, const char *table, const char *columns, const char *options,
                         cs_diag *d);
-/* Encode ahead while the server is busy with something else: until the next
- * cs_copy_begin, values accumulate in memory (about `limit` bytes at most,
- * see cs_copy_spool_full); cs_copy_begin then sends them first. */
-void cs_copy_spool(cs_copy *o, size_t limit);
-static inline int cs_copy_spool_full(const cs_copy *o)
-{
-    return o->spool_limit && o->len >= o->spool_limit;
-}
+/* Send n bytes of already encoded rows in the current COPY (after what o
+ * holds). */
+void cs_copy_send(cs_copy *o, const char *bytes, size_t n);
+
+/* The buffer size every cs_copy fills before it sends (or hands on). */
+#define CS_COPY_BUF (1u << 18)
 
 /* Send the rest and finish; the server's verdict on the rows. */
 cs_status cs_copy_end(cs_copy *o, const char *what, cs_diag *d);

@@ -8,6 +8,7 @@
 
 #include "warehouse/bulk.h"
 #include "warehouse/conn.h"
+#include "warehouse/copy_pipe.h"
 #include "warehouse/facts.h"
 #include "warehouse/keymap.h"
 
@@ -473,27 +474,16 @@ static void fingerprint(EVP_MD_CTX *ctx, const cs_exception *e, char out[33])
     out[32] = '\0';
 }
 
-cs_status cs_wh_load_exceptions(cs_copy *o, const cs_exception_list *exc, const cs_wh_keys *k,
-                                uint64_t *rows, cs_diag *d)
+void cs_wh_exceptions_encode(cs_copy *enc, const cs_exception_list *exc, const cs_wh_keys *k,
+                             uint64_t *rows)
 {
-    cs_bulk bulk;
-    cs_status st = cs_wh_bulk_begin(o->conn, "fact_exception", &bulk, d);
-    if (st != CS_OK)
-        return st;
-    st = cs_copy_begin(o, "fact_exception",
-                       "(run_id, seq, la_key, rule_key, child_key, person_id, team_key, "
-                       "worker_key, severity, record_path, fields, field_values, message, "
-                       "source_system, source_id, source_file, source_line, fingerprint)",
-                       bulk.fresh ? "FREEZE" : NULL, d);
-    if (st != CS_OK) {
-        cs_wh_bulk_free(&bulk);
-        return st;
-    }
+    cs_copy_pipe_stream(enc, "fact_exception");
     char id[1024], fp[33];
     EVP_MD_CTX *md5 = EVP_MD_CTX_new();
     const cs_exception *prev = NULL;
     long long rule_key = 0;
-    for (size_t i = 0; exc && i < exc->count; i++) {
+    cs_copy *o = enc;
+    for (size_t i = 0; exc && i < exc->count && !o->failed; i++) {
         const cs_exception *e = &exc->items[i];
         const char *child = e->child_id && *e->child_id ? e->child_id : NULL;
         /* a rule's findings mostly come together: look its key up once */
@@ -543,7 +533,23 @@ cs_status cs_wh_load_exceptions(cs_copy *o, const cs_exception_list *exc, const 
         (*rows)++;
     }
     EVP_MD_CTX_free(md5);
-    st = cs_copy_end(o, "exceptions", d);
+}
+
+cs_status cs_wh_load_exceptions(cs_copy *o, cs_copy_pipe *pipe, cs_diag *d)
+{
+    cs_bulk bulk;
+    cs_status st = cs_wh_bulk_begin(o->conn, "fact_exception", &bulk, d);
+    if (st != CS_OK)
+        return st;
+    st = cs_copy_begin(o, "fact_exception",
+                       "(run_id, seq, la_key, rule_key, child_key, person_id, team_key, "
+                       "worker_key, severity, record_path, fields, field_values, message, "
+                       "source_system, source_id, source_file, source_line, fingerprint)",
+                       bulk.fresh ? "FREEZE" : NULL, d);
+    if (st == CS_OK)
+        st = cs_copy_pipe_send(pipe, o, "fact_exception", d);
+    if (st == CS_OK)
+        st = cs_copy_end(o, "exceptions", d);
     if (st == CS_OK)
         st = cs_wh_bulk_end(o->conn, &bulk, d);
     cs_wh_bulk_free(&bulk);

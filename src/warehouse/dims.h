@@ -37,9 +37,11 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
 /* The key rule maps use: "return|year|code" (year "all" when empty). */
 void cs_wh_rule_id(const char *ret, const char *year, const char *code, char *out, size_t n);
 
-/* The run's exceptions, with their keys and fingerprints, appended to
- * fact_exception. */
-cs_status cs_wh_load_exceptions(cs_copy *o, const cs_exception_list *exc, const cs_wh_keys *k,
-                                uint64_t *rows, cs_diag *d);
+/* Encoder thread (copy_pipe.h): the run's exceptions, with their keys and
+ * fingerprints, as the stream "fact_exception". rows counts them. */
+void cs_wh_exceptions_encode(cs_copy *enc, const cs_exception_list *exc, const cs_wh_keys *k,
+                             uint64_t *rows);
+/* That stream, from the pipe, appended to fact_exception. */
+cs_status cs_wh_load_exceptions(cs_copy *o, cs_copy_pipe *pipe, cs_diag *d);
 
 #endif

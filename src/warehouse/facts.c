@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "warehouse/conn.h"
+#include "warehouse/copy_pipe.h"
 
 /* One fact table fed by one entity. `columns` lists the fact's columns after
  * la_key, each as
@@ -332,53 +333,6 @@ static cs_status parent_indexes(PGconn *c, index_defs *x, cs_diag *d)
     return st;
 }
 
-/* Statements sent with PQsendQuery and not yet answered. */
-typedef struct {
-    PGconn *c;
-    int pending;
-    cs_status st;          /* the first error */
-    cs_diag *d;
-} async_batch;
-
-static void take_result(async_batch *a, PGresult *r)
-{
-    ExecStatusType x = PQresultStatus(r);
-    if (x != PGRES_COMMAND_OK && x != PGRES_TUPLES_OK && a->st == CS_OK)
-        a->st = cs_diag_set(a->d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQresultErrorMessage(r));
-    PQclear(r);
-}
-
-/* Take whatever answers have arrived without waiting; 1 when all have. */
-static int async_done(async_batch *a)
-{
-    if (!a->pending)
-        return 1;
-    if (!PQconsumeInput(a->c)) {
-        a->pending = 0;
-        if (a->st == CS_OK)
-            a->st = cs_diag_set(a->d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQerrorMessage(a->c));
-        return 1;
-    }
-    while (!PQisBusy(a->c)) {
-        PGresult *r = PQgetResult(a->c);
-        if (!r) {
-            a->pending = 0;
-            return 1;
-        }
-        take_result(a, r);
-    }
-    return 0;
-}
-
-static cs_status async_wait(async_batch *a)
-{
-    PGresult *r;
-    while (a->pending && (r = PQgetResult(a->c)))
-        take_result(a, r);
-    a->pending = 0;
-    return a->st;
-}
-
 typedef struct {
     uint64_t prefix;      /* the id's first 8 bytes, big-endian: most comparisons end here */
     const char *id;
@@ -469,20 +423,16 @@ void cs_wh_facts_prep_free(cs_wh_prep *p)
     free(p);
 }
 
-/* Encode rows [*i, n) of a fact. Encoding ahead (ahead != NULL), it stops
- * as soon as the server has finished what it was doing, or memory fills. */
+/* A fact's rows, in id order, the first of each id. */
 static void encode_rows(cs_copy *o, fact_plan *p, const cs_table *t, const id_row *order,
-                        size_t n, size_t *i, const cs_wh_keys *k, uint64_t *rows,
-                        async_batch *ahead)
+                        size_t n, const cs_wh_keys *k, uint64_t *rows)
 {
     char la_text[24];
     int la_n = snprintf(la_text, sizeof la_text, "%lld", k->la_key);
-    for (; *i < n; (*i)++) {
-        if (ahead && (*i & 1023) == 0 && (cs_copy_spool_full(o) || async_done(ahead)))
-            break;
-        if (*i && strcmp(order[*i].id, order[*i - 1].id) == 0)
+    for (size_t i = 0; i < n && !o->failed; i++) {
+        if (i && strcmp(order[i].id, order[i - 1].id) == 0)
             continue;   /* a repeated id: the first in file order is kept */
-        const void *row = t->rows + order[*i].row * p->ed->size;
+        const void *row = t->rows + order[i].row * p->ed->size;
         cs_copy_put(o, la_text, (size_t)la_n);
         for (size_t j = 0; j < p->ncols; j++) {
             cs_copy_sep(o);
@@ -493,16 +443,23 @@ static void encode_rows(cs_copy *o, fact_plan *p, const cs_table *t, const id_ro
     }
 }
 
-#define ENCODE_AHEAD (256u << 20)
-
-/* Each fact: CREATE TABLE, COPY, primary key and indexes. The index builds
- * and the next CREATE TABLE are sent without waiting, and the next fact's
- * rows are encoded meanwhile, so the client's work overlaps the server's. */
-cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, cs_wh_prep *prep,
-                           const cs_wh_keys *k, uint64_t *rows, cs_diag *d)
+void cs_wh_facts_encode(cs_copy *enc, const cs_model *m, cs_wh_prep *prep, const cs_wh_keys *k,
+                        uint64_t *rows)
 {
     prep_wait(prep);
-    long long la = k->la_key;
+    for (size_t s = 0; s < NSPECS; s++) {
+        cs_copy_pipe_stream(enc, specs[s].table);
+        fact_plan p;
+        if (plan_fact(&specs[s], &p, NULL) == CS_OK)   /* else the sending side says why */
+            encode_rows(enc, &p, &m->tables[p.ed->id], prep->order[s], prep->n[s], k, rows);
+    }
+}
+
+/* Each fact: CREATE TABLE, COPY of the rows the encoder thread has ready,
+ * primary key and indexes (the next CREATE TABLE in the same round trip).
+ * The encoder goes on with the next facts while the server works. */
+cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, cs_copy_pipe *pipe, long long la, cs_diag *d)
+{
     index_defs *idx = cs_xmalloc(sizeof *idx);
     cs_status st = parent_indexes(c, idx, d);
     char sql[4096];
@@ -514,27 +471,17 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, cs_wh_prep 
         snprintf(sql, sizeof sql, create, specs[0].table, la, specs[0].table, la);
         st = cs_wh_exec(c, sql, d);
     }
-    async_batch batch = {.c = c, .st = CS_OK, .d = d};
     for (size_t s = 0; st == CS_OK && s < NSPECS; s++) {
         fact_plan p;
         if ((st = plan_fact(&specs[s], &p, d)) != CS_OK)
             break;
         char part[128];
         snprintf(part, sizeof part, "%s_la%lld_new", specs[s].table, la);
-        const cs_table *t = &m->tables[p.ed->id];
-        size_t n = prep->n[s], i = 0;
-        const id_row *order = prep->order[s];
-        if (batch.pending) {
-            cs_copy_spool(o, ENCODE_AHEAD);
-            encode_rows(o, &p, t, order, n, &i, k, rows, &batch);
-            st = async_wait(&batch);
-        }
+        st = cs_copy_begin(o, part, p.collist, "FREEZE", d);
         if (st == CS_OK)
-            st = cs_copy_begin(o, part, p.collist, "FREEZE", d);
-        if (st == CS_OK) {
-            encode_rows(o, &p, t, order, n, &i, k, rows, NULL);
+            st = cs_copy_pipe_send(pipe, o, specs[s].table, d);
+        if (st == CS_OK)
             st = cs_copy_end(o, part, d);
-        }
         if (st != CS_OK)
             break;
         size_t q = 0;
@@ -548,16 +495,9 @@ cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, cs_wh_prep 
         if (s + 1 < NSPECS && q < sizeof sql)
             q += (size_t)snprintf(sql + q, sizeof sql - q, create, specs[s + 1].table, la,
                                   specs[s + 1].table, la);
-        if (!q)
-            continue;   /* the last fact, with no key or index to build */
-        if (!PQsendQuery(c, sql))
-            st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", PQerrorMessage(c));
-        else
-            batch.pending = 1;
+        if (q)
+            st = cs_wh_exec(c, sql, d);
     }
-    cs_status st2 = async_wait(&batch);
-    if (st == CS_OK)
-        st = st2;
     free(idx);
     return st;
 }

@@ -27,15 +27,20 @@ void cs_wh_copy_field(cs_copy *o, const void *row, const cs_field_desc *f);
 /* Start working out each fact's rows in id order (first of each id) and the
  * assessments' factor literals (cs_wh_keys_factors), on a second thread when
  * one can be had; the model and keys' factor fields are not to be touched
- * until cs_wh_load_facts or cs_wh_facts_prep_free. */
+ * until cs_wh_facts_prep_free (cs_wh_facts_encode waits for the thread). */
 typedef struct cs_wh_prep cs_wh_prep;
 cs_wh_prep *cs_wh_facts_prepare(const cs_model *m, cs_wh_keys *keys);
 void cs_wh_facts_prep_free(cs_wh_prep *p);   /* waits for the thread; NULL is fine */
 
-/* COPY every fact into <fact>_la<key>_new, primary key and indexes built
- * after the rows are in. rows counts the rows sent. */
-cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, const cs_model *m, cs_wh_prep *prep,
-                           const cs_wh_keys *k, uint64_t *rows, cs_diag *d);
+/* Encoder thread (copy_pipe.h): every fact's rows, one stream each, named
+ * by its table; waits for the prep first. rows counts the rows encoded. */
+void cs_wh_facts_encode(cs_copy *enc, const cs_model *m, cs_wh_prep *prep, const cs_wh_keys *k,
+                        uint64_t *rows);
+
+/* COPY every fact, from the pipe, into <fact>_la<key>_new, primary key and
+ * indexes built after the rows are in. */
+cs_status cs_wh_load_facts(PGconn *c, cs_copy *o, cs_copy_pipe *pipe, long long la_key,
+                           cs_diag *d);
 
 /* Detach and drop the LA's old partitions, attach the new ones. Quick
  * (catalogue changes only); done last, just before COMMIT, because detaching

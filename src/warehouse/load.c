@@ -11,6 +11,7 @@
 
 #include "util/arena.h"
 #include "warehouse/conn.h"
+#include "warehouse/copy_pipe.h"
 #include "warehouse/facts.h"
 #include "warehouse/dims.h"
 #include "warehouse/resolve.h"
@@ -148,6 +149,29 @@ static cs_status insert_sources(PGconn *c, long long run_id, const source_hashes
     return st;
 }
 
+/* Every COPY stream after the dimensions, encoded on the pipe's thread in
+ * the order load_in_transaction sends them. */
+typedef struct {
+    const cs_model *m;
+    const cs_exception_list *exc;
+    const cs_load_meta *meta;
+    cs_wh_prep *prep;
+    const cs_wh_keys *keys;
+    uint64_t rows;
+} load_streams;
+
+static void encode_streams(cs_copy *enc, void *arg)
+{
+    load_streams *s = arg;
+    cs_wh_facts_encode(enc, s->m, s->prep, s->keys, &s->rows);
+    cs_wh_exceptions_encode(enc, s->exc, s->keys, &s->rows);
+    for (size_t i = 0; i < s->meta->nreturns; i++)
+        cs_wh_return_encode(enc, &s->meta->returns[i], s->keys, &s->rows);
+}
+
+/* Queued ahead of the server at most: a few seconds of its COPY work. */
+#define ENCODE_AHEAD (64u << 20)
+
 static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exception_list *exc,
                                      const cs_load_meta *meta, source_hashes *hashes,
                                      cs_load_stats *stats, cs_diag *d)
@@ -214,15 +238,23 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
         st = cs_wh_merge_rules(&o, exc, &keys, d);
     if (st == CS_OK)
         st = cs_wh_merge_children(&o, m, valid_from, &keys, &rows, d);
-    if (st == CS_OK)
+    /* the facts' keys are known now: their rows, the exceptions and the
+     * episodes are encoded on a second thread while this one sends */
+    load_streams streams = {m, exc, meta, prep, &keys, 0};
+    cs_copy_pipe *pipe = NULL;
+    if (st == CS_OK) {
+        pipe = cs_copy_pipe_start(encode_streams, &streams, ENCODE_AHEAD);
         hashes_start(hashes, meta);
+    }
     double t1 = now_seconds();
     if (st == CS_OK)
-        st = cs_wh_load_facts(c, &o, m, prep, &keys, &rows, d);
+        st = cs_wh_load_facts(c, &o, pipe, la_key, d);
     if (st == CS_OK)
-        st = cs_wh_load_exceptions(&o, exc, &keys, &rows, d);
+        st = cs_wh_load_exceptions(&o, pipe, d);
     for (size_t i = 0; st == CS_OK && i < meta->nreturns; i++)   /* as built; fact_cla_episode */
-        st = cs_wh_store_return(&o, &meta->returns[i], &keys, &rows, d);
+        st = cs_wh_store_return(&o, pipe, &meta->returns[i], &keys, d);
+    cs_copy_pipe_stop(pipe);
+    rows += streams.rows;
     double t2 = now_seconds();
     if (st == CS_OK)
         st = cs_wh_swap_facts(c, la_key, d);

@@ -10,6 +10,7 @@
 #include "util/arena.h"
 #include "warehouse/bulk.h"
 #include "warehouse/conn.h"
+#include "warehouse/copy_pipe.h"
 
 /* A statement that failed: what we were doing and the server's first line. */
 static cs_status server_error(const PGresult *res, const char *doing, cs_diag *d)
@@ -122,26 +123,14 @@ static void copy_cell(cs_copy *o, const cs_value *v, int date_column)
  * key is (la_key, CHILD, DECOM): an episode without a CHILD or a valid DECOM
  * is left out, and of two with the same DECOM (rows are in DECOM order
  * within a child) the first is kept, as the rules report. */
-static cs_status store_episodes(cs_copy *o, const cs_dataset *ds, const cs_wh_keys *k,
-                                uint64_t *rows, cs_diag *d)
+void cs_wh_return_encode(cs_copy *enc, const cs_wh_return *r, const cs_wh_keys *k,
+                         uint64_t *rows)
 {
-    char sql[128];
-    snprintf(sql, sizeof sql, "DELETE FROM fact_cla_episode WHERE la_key = %lld", k->la_key);
-    cs_status st = cs_wh_exec(o->conn, sql, d);
-    if (st != CS_OK)
-        return st;
-    cs_bulk bulk;
-    if ((st = cs_wh_bulk_begin(o->conn, "fact_cla_episode", &bulk, d)) != CS_OK)
-        return st;
-    st = cs_copy_begin(o, "fact_cla_episode",
-                       "(la_key, person_id, decom, child_key, rne, legal_status, "
-                       "category_of_need, placement_type, placement_provider, dec, rec, "
-                       "reason_place_change)",
-                       NULL, d);
-    if (st != CS_OK) {
-        cs_wh_bulk_free(&bulk);
-        return st;
-    }
+    if (!r->episodes)
+        return;
+    cs_copy_pipe_stream(enc, "fact_cla_episode");
+    const cs_dataset *ds = r->episodes;
+    cs_copy *o = enc;
     /* the columns after child_key, in order */
     static const int fields[] = {CS_903_E_RNE,   CS_903_E_LS,  CS_903_E_CIN,
                                  CS_903_E_PLACE, CS_903_E_PLACE_PROVIDER, CS_903_E_DEC,
@@ -152,7 +141,7 @@ static cs_status store_episodes(cs_copy *o, const cs_dataset *ds, const cs_wh_ke
     int32_t last_decom = 0;
     const char *child = NULL;
     long long child_key = 0;
-    for (uint32_t row = 0; row < cs_ds_count(ds, g); row++) {
+    for (uint32_t row = 0; row < cs_ds_count(ds, g) && !o->failed; row++) {
         const cs_value *decom = cs_ds_cell_c(ds, g, row, CS_903_E_DECOM);
         uint32_t parent = ds->rows[g].parent[row];
         if (decom->kind != CS_V_DATE)
@@ -184,21 +173,41 @@ static cs_status store_episodes(cs_copy *o, const cs_dataset *ds, const cs_wh_ke
         cs_copy_eol(o);
         (*rows)++;
     }
-    st = cs_copy_end(o, "CLA episodes", d);
+}
+
+static cs_status store_episodes(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_keys *k, cs_diag *d)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "DELETE FROM fact_cla_episode WHERE la_key = %lld", k->la_key);
+    cs_status st = cs_wh_exec(o->conn, sql, d);
+    if (st != CS_OK)
+        return st;
+    cs_bulk bulk;
+    if ((st = cs_wh_bulk_begin(o->conn, "fact_cla_episode", &bulk, d)) != CS_OK)
+        return st;
+    st = cs_copy_begin(o, "fact_cla_episode",
+                       "(la_key, person_id, decom, child_key, rne, legal_status, "
+                       "category_of_need, placement_type, placement_provider, dec, rec, "
+                       "reason_place_change)",
+                       NULL, d);
+    if (st == CS_OK)
+        st = cs_copy_pipe_send(pipe, o, "fact_cla_episode", d);
+    if (st == CS_OK)
+        st = cs_copy_end(o, "CLA episodes", d);
     if (st == CS_OK)
         st = cs_wh_bulk_end(o->conn, &bulk, d);
     cs_wh_bulk_free(&bulk);
     return st;
 }
 
-cs_status cs_wh_store_return(cs_copy *o, const cs_wh_return *r, const cs_wh_keys *k,
-                             uint64_t *rows, cs_diag *d)
+cs_status cs_wh_store_return(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_return *r,
+                             const cs_wh_keys *k, cs_diag *d)
 {
     cs_status st = CS_OK;
     for (size_t i = 0; i < r->nfiles && st == CS_OK; i++)
         st = store_file(o->conn, r, &r->files[i], k, d);
     if (st == CS_OK && r->episodes)
-        st = store_episodes(o, r->episodes, k, rows, d);
+        st = store_episodes(o, pipe, k, d);
     return st;
 }
 

@@ -38,10 +38,14 @@ typedef struct {
     const cs_dataset *episodes;   /* a built 903 dataset: fills fact_cla_episode; NULL: untouched */
 } cs_wh_return;
 
-/* In the load's transaction (k: la_key, run_id and the child keys). rows
- * counts the episode rows sent. */
-cs_status cs_wh_store_return(cs_copy *o, const cs_wh_return *r, const cs_wh_keys *k,
-                             uint64_t *rows, cs_diag *d);
+/* Encoder thread (copy_pipe.h): a 903 return's episodes as the stream
+ * "fact_cla_episode" (nothing when r->episodes is NULL). rows counts them. */
+void cs_wh_return_encode(cs_copy *enc, const cs_wh_return *r, const cs_wh_keys *k,
+                         uint64_t *rows);
+/* In the load's transaction (k: la_key, run_id and the child keys): the
+ * files, then the episodes' stream from the pipe. */
+cs_status cs_wh_store_return(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_return *r,
+                             const cs_wh_keys *k, cs_diag *d);
 
 typedef struct {
     long long run_id;             /* 0 when no run stored the return */
