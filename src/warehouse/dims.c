@@ -1,6 +1,7 @@
 #include "warehouse/dims.h"
 
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,15 +168,38 @@ cs_status cs_wh_merge_org(cs_copy *o, const cs_model *m, cs_wh_keys *k, uint64_t
 
 /* ---- rules ---------------------------------------------------------------- */
 
+/* Rules met already, in a small table keyed on their short strings: a
+ * finding is answered here without building its rule id and looking that
+ * up (a miss only costs the full look-up). */
+#define RULE_SLOTS 256
+
+typedef struct {
+    const char *ret, *year, *rule;
+    long long key;
+} rule_slot;
+
+static uint32_t mix_text(uint32_t h, const char *s)
+{
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h * 16777619u;
+}
+
+static rule_slot *rule_slot_of(rule_slot *slots, const cs_exception *e)
+{
+    uint32_t h = mix_text(mix_text(mix_text(2166136261u, e->rule), e->year), e->return_name);
+    return &slots[(h ^ h >> 16) & (RULE_SLOTS - 1)];
+}
+
 static int same_text(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static int same_rule(const cs_exception *a, const cs_exception *b)
+static int slot_holds(const rule_slot *s, const cs_exception *e)
 {
-    return same_text(a->rule, b->rule) && same_text(a->year, b->year) &&
-           same_text(a->return_name, b->return_name);
+    return s->rule && same_text(s->rule, e->rule) && same_text(s->year, e->year) &&
+           same_text(s->ret, e->return_name);
 }
 
 void cs_wh_rule_id(const char *ret, const char *year, const char *code, char *out, size_t n)
@@ -193,12 +217,18 @@ cs_status cs_wh_merge_rules(cs_copy *o, const cs_exception_list *exc, cs_wh_keys
                               "(return_name, year, code, severity, message)", d);
     if (st != CS_OK)
         return st;
-    /* the first exception of each rule speaks for it */
+    /* the first exception of each rule speaks for it; a rule's findings
+     * mostly come together, so most are passed over without a look-up */
     cs_keymap seen;
     cs_keymap_init(&seen);
     char id[1024];
+    rule_slot *slots = cs_xcalloc(RULE_SLOTS, sizeof *slots);
     for (size_t i = 0; exc && i < exc->count; i++) {
         const cs_exception *e = &exc->items[i];
+        rule_slot *slot = rule_slot_of(slots, e);
+        if (slot_holds(slot, e))
+            continue;
+        *slot = (rule_slot){e->return_name, e->year, e->rule, 1};
         cs_wh_rule_id(e->return_name, e->year, e->rule, id, sizeof id);
         if (cs_keymap_get(&seen, id))
             continue;
@@ -215,6 +245,7 @@ cs_status cs_wh_merge_rules(cs_copy *o, const cs_exception_list *exc, cs_wh_keys
         cs_copy_eol(o);
     }
     cs_keymap_free(&seen);
+    free(slots);
     if ((st = cs_copy_end(o, "rules", d)) != CS_OK)
         return st;
     st = cs_wh_exec(o->conn,
@@ -375,6 +406,10 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
         if (st == CS_OK)
             first_key = atoll(v) - (long long)n + 1;
     }
+    /* worked out before the COPY starts, so the server does not wait for it */
+    cs_keymap disabled;
+    cs_keymap_init(&disabled);
+    disability_status(m, &disabled);
     cs_bulk bulk = {0};
     if (st == CS_OK && !known)
         st = cs_wh_bulk_begin(c, "dim_child", &bulk, d);
@@ -394,12 +429,10 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
     }
     if (st != CS_OK) {
         cs_wh_bulk_free(&bulk);
+        cs_keymap_free(&disabled);
         free(people);
         return st;
     }
-    cs_keymap disabled;
-    cs_keymap_init(&disabled);
-    disability_status(m, &disabled);
     for (size_t i = 0; i < n; i++) {
         const cs_person *p = people[i];
         if (!known) {
@@ -480,18 +513,17 @@ void cs_wh_exceptions_encode(cs_copy *enc, const cs_exception_list *exc, const c
     cs_copy_pipe_stream(enc, "fact_exception");
     char id[1024], fp[33];
     EVP_MD_CTX *md5 = EVP_MD_CTX_new();
-    const cs_exception *prev = NULL;
-    long long rule_key = 0;
+    rule_slot *slots = cs_xcalloc(RULE_SLOTS, sizeof *slots);
     cs_copy *o = enc;
     for (size_t i = 0; exc && i < exc->count && !o->failed; i++) {
         const cs_exception *e = &exc->items[i];
         const char *child = e->child_id && *e->child_id ? e->child_id : NULL;
-        /* a rule's findings mostly come together: look its key up once */
-        if (!prev || !same_rule(e, prev)) {
+        rule_slot *slot = rule_slot_of(slots, e);
+        if (!slot_holds(slot, e)) {
             cs_wh_rule_id(e->return_name, e->year, e->rule, id, sizeof id);
-            rule_key = cs_keymap_get(&k->rule, id);
+            *slot = (rule_slot){e->return_name, e->year, e->rule, cs_keymap_get(&k->rule, id)};
         }
-        prev = e;
+        long long rule_key = slot->key;
         cs_copy_int(o, k->run_id);
         cs_copy_sep(o);
         cs_copy_int(o, (long long)(i + 1));
@@ -533,6 +565,7 @@ void cs_wh_exceptions_encode(cs_copy *enc, const cs_exception_list *exc, const c
         (*rows)++;
     }
     EVP_MD_CTX_free(md5);
+    free(slots);
 }
 
 cs_status cs_wh_load_exceptions(cs_copy *o, cs_copy_pipe *pipe, cs_diag *d)
