@@ -67,33 +67,38 @@ static void add_file(cs_pipeline_result *res, const char *path)
         snprintf(res->files[res->nfiles++], sizeof res->files[0], "%s", path);
 }
 
-/* Validate ds with the year's rules; no rule set is a note, not a failure. */
-static cs_status validate(jr *r, const char *ret, const char *year, const cs_dataset *ds,
-                          const cs_dataset *last, cs_pipeline_return *out, cs_diag *d)
+/* The year's rule set; none (*rs NULL) is a note, not a failure. */
+static cs_status rules_for(jr *r, const char *ret, const char *year, cs_ruleset **rs,
+                           cs_diag *d)
 {
-    cs_ruleset *rs = NULL;
     cs_rule_errors errs;
     cs_rule_errors_init(&errs);
     cs_diag ld;
     cs_diag_clear(&ld);
-    cs_status st = cs_returns_rules_load(ret, year, NULL, 0, &rs, &errs, NULL, 0, &ld);
+    cs_status st = cs_returns_rules_load(ret, year, NULL, 0, rs, &errs, NULL, 0, &ld);
     if (st == CS_ERR_IO) {
         cs_rule_errors_free(&errs);
         note(r->res, "%s %s: built and written but not validated: %s", ret, year, ld.msg);
+        *rs = NULL;
         return CS_OK;
     }
-    if (st != CS_OK) {
+    if (st != CS_OK && errs.count) {
         /* a broken rule set stops the run: say where, with the first error */
-        if (errs.count)
-            cs_diag_set(d, CS_ERR_CONFIG, errs.items[0].file, errs.items[0].line,
-                        errs.items[0].col, "%s (%zu error%s in the %s rules; see cscdw rules check)",
-                        errs.items[0].message, errs.count, errs.count == 1 ? "" : "s", ret);
-        else
-            *d = ld;
-        cs_rule_errors_free(&errs);
-        return st;
+        cs_diag_set(d, CS_ERR_CONFIG, errs.items[0].file, errs.items[0].line, errs.items[0].col,
+                    "%s (%zu error%s in the %s rules; see cscdw rules check)",
+                    errs.items[0].message, errs.count, errs.count == 1 ? "" : "s", ret);
+    } else if (st != CS_OK) {
+        *d = ld;
     }
     cs_rule_errors_free(&errs);
+    return st;
+}
+
+/* Validate ds with the year's rules rs. */
+static cs_status validate(jr *r, const cs_ruleset *rs, const char *ret, const char *year,
+                          const cs_dataset *ds, const cs_dataset *last, cs_pipeline_return *out,
+                          cs_diag *d)
+{
     size_t from = r->exc->count;
     cs_validate_opts vo = {.la = r->job->la_code,
                            .reference_date = r->job->reference_date,
@@ -103,8 +108,7 @@ static cs_status validate(jr *r, const char *ret, const char *year, const cs_dat
                                    .source_system = r->m->source_system,
                                    .alloc = r->alloc}};
     cs_validate_counts c;
-    st = cs_returns_validate(rs, ds, &vo, r->exc, &c, d);
-    cs_ruleset_free(rs);
+    cs_status st = cs_returns_validate(rs, ds, &vo, r->exc, &c, d);
     if (st != CS_OK)
         return st;
     cs_exceptions_fill_source_ids(r->exc, from, r->m);
@@ -127,8 +131,14 @@ static cs_status do_cin(jr *r, cs_pipeline_return *out, cs_diag *d)
     if (st != CS_OK)
         return st;
     out->children = cs_returns_children(&ds);
-    stage(r, "rules cin");
-    st = validate(r, "cin", y.label, &ds, NULL, out, d);
+    stage(r, "compile cin");
+    cs_ruleset *rs = NULL;
+    st = rules_for(r, "cin", y.label, &rs, d);
+    if (st == CS_OK && rs) {
+        stage(r, "rules cin");
+        st = validate(r, rs, "cin", y.label, &ds, NULL, out, d);
+    }
+    cs_ruleset_free(rs);
     if (st == CS_OK && r->o->write_outputs && r->job->output) {
         stage(r, "write cin");
         char path[4200];
@@ -165,27 +175,36 @@ static cs_status do_903(jr *r, cs_pipeline_return *out, cs_diag *d)
         return st;
     }
     out->children = cs_returns_children(&ds);
+    /* the rules first: last year's return is read only when some rule reads
+     * it, and then only the tables those rules reach */
+    stage(r, "compile ssda903");
+    cs_ruleset *rs = NULL;
+    st = rules_for(r, "ssda903", y.label, &rs, d);
+    uint64_t groups = rs ? cs_returns_last_groups(rs) : 0;
+    int wants_last = rs && cs_returns_uses_last(rs);
     cs_dataset last;
     int have_last = 0;
-    if (r->job->previous) {
+    if (st == CS_OK && wants_last && r->job->previous) {
         stage(r, "read previous");
         char *pp[1] = {(char *)r->job->previous};
-        st = cs_returns_read_903(pp, 1, &py, 0, &last, NULL, d);
+        st = cs_returns_read_903(pp, 1, &py, groups, &last, NULL, d);
         have_last = st == CS_OK;
         if (have_last)
             cs_returns_derive_903(&last, pc, NULL);
-    } else if (r->wh) {
+    } else if (st == CS_OK && wants_last && r->wh) {
         /* none given: the latest one this LA's runs stored in the warehouse */
         stage(r, "read previous");
-        cs_previous_903_from_warehouse(r->wh, r->job->la_code, &py, 0, pc, NULL, &last, &r->prev);
+        cs_previous_903_from_warehouse(r->wh, r->job->la_code, &py, groups, pc, NULL, &last,
+                                       &r->prev);
         have_last = r->prev.found;
         r->looked = 1;
     }
     cs_903_postcodes_free(pc);
-    if (st == CS_OK) {
+    if (st == CS_OK && rs) {
         stage(r, "rules ssda903");
-        st = validate(r, "ssda903", y.label, &ds, have_last ? &last : NULL, out, d);
+        st = validate(r, rs, "ssda903", y.label, &ds, have_last ? &last : NULL, out, d);
     }
+    cs_ruleset_free(rs);
     char dir[4200] = "";
     if (st == CS_OK && r->o->write_outputs && r->job->output) {
         stage(r, "write ssda903");

@@ -17,8 +17,9 @@
  * res (stages, files, returns, notes). write_outputs and the output folder
  * come from o. wh: the run's warehouse (NULL when it loads none); when the
  * job gives no previous 903 return, last year's is taken from there when a
- * run of the LA stored it. keep (may be NULL) receives the built 903 return
- * for the load. */
+ * run of the LA stored it. Either is read only when a rule of the year reads
+ * last year's return, and only the tables such rules reach. keep (may be
+ * NULL) receives the built 903 return for the load. */
 cs_status cs_pipeline_returns(const cs_pipeline_opts *o, const cs_model *m,
                               cs_exception_list *exc, cs_pipeline_result *res, cs_built_903 *keep,
                               cs_wh_session *wh, cs_diag *d);

@@ -16,7 +16,7 @@
 #include "util/findings.h"
 #include "warehouse/conn.h"
 
-#define CS_PIPELINE_MAX_STAGES 16   /* a full job has 13 */
+#define CS_PIPELINE_MAX_STAGES 16   /* a full job has 15 */
 #define CS_PIPELINE_MAX_FILES 32
 
 typedef struct {
