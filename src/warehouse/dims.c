@@ -369,8 +369,25 @@ static cs_status merge_known_children(PGconn *c, long long la, cs_date valid_fro
     return st;
 }
 
-cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from, cs_wh_keys *k,
-                               uint64_t *rows, cs_diag *d)
+const cs_person **cs_wh_children_order(const cs_model *m, size_t *n)
+{
+    const cs_table *t = &m->tables[CS_E_person];
+    const cs_person **people = cs_xmalloc((t->count ? t->count : 1) * sizeof *people);
+    size_t k = 0;
+    for (size_t i = 0; i < t->count; i++)
+        if (((const cs_person *)t->rows)[i].id)
+            people[k++] = &((const cs_person *)t->rows)[i];
+    qsort(people, k, sizeof *people, by_person_id);
+    size_t kept = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!kept || strcmp(people[i]->id, people[kept - 1]->id) != 0)
+            people[kept++] = people[i];
+    *n = kept;
+    return people;
+}
+
+cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_wh_prep *prep, cs_date valid_from,
+                               cs_wh_keys *k, uint64_t *rows, cs_diag *d)
 {
     PGconn *c = o->conn;
     long long la = k->la_key;
@@ -378,20 +395,8 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
     cs_status st = table_has_la(c, "dim_child", la, &known, d);
     if (st != CS_OK)
         return st;
-    /* in id order (first row of each id): the dimension's indexes on
-     * person_id then grow at their right edge instead of splitting pages */
-    const cs_table *t = &m->tables[CS_E_person];
-    const cs_person **people = cs_xmalloc((t->count ? t->count : 1) * sizeof *people);
     size_t n = 0;
-    for (size_t i = 0; i < t->count; i++)
-        if (((const cs_person *)t->rows)[i].id)
-            people[n++] = &((const cs_person *)t->rows)[i];
-    qsort(people, n, sizeof *people, by_person_id);
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!kept || strcmp(people[i]->id, people[kept - 1]->id) != 0)
-            people[kept++] = people[i];
-    n = kept;
+    const cs_person *const *people = cs_wh_prep_children(prep, &n);
     /* a first load of the LA numbers its children itself, from a block of
      * the key sequence taken at once: no default per row, no keys to read
      * back */
@@ -430,7 +435,6 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
     if (st != CS_OK) {
         cs_wh_bulk_free(&bulk);
         cs_keymap_free(&disabled);
-        free(people);
         return st;
     }
     for (size_t i = 0; i < n; i++) {
@@ -457,7 +461,6 @@ cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from
         (*rows)++;
     }
     cs_keymap_free(&disabled);
-    free(people);
     st = cs_copy_end(o, "children", d);
     if (st == CS_OK)
         st = cs_wh_bulk_end(c, &bulk, d);

@@ -27,12 +27,17 @@ cs_status cs_wh_merge_org(cs_copy *o, const cs_model *m, cs_wh_keys *k, uint64_t
 cs_status cs_wh_merge_rules(cs_copy *o, const cs_exception_list *exc, cs_wh_keys *k,
                             cs_diag *d);
 
+/* The people with an id, in id order, the first row of each id (sent so,
+ * dim_child's indexes on person_id grow at their right edge instead of
+ * splitting pages); worked out by the prep thread. Free with free(). */
+const cs_person **cs_wh_children_order(const cs_model *m, size_t *n);
+
 /* dim_child: a new version (valid from the reference date) when sex,
  * ethnicity, disability status or UPN change; other attributes corrected in
  * place; children no longer extracted have their version closed. A child new
  * to the warehouse is valid from birth. Fills k->child with current keys. */
-cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_date valid_from, cs_wh_keys *k,
-                               uint64_t *rows, cs_diag *d);
+cs_status cs_wh_merge_children(cs_copy *o, const cs_model *m, cs_wh_prep *prep, cs_date valid_from,
+                               cs_wh_keys *k, uint64_t *rows, cs_diag *d);
 
 /* The key rule maps use: "return|year|code" (year "all" when empty). */
 void cs_wh_rule_id(const char *ret, const char *year, const char *code, char *out, size_t n);

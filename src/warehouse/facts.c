@@ -7,6 +7,7 @@
 
 #include "warehouse/conn.h"
 #include "warehouse/copy_pipe.h"
+#include "warehouse/dims.h"
 
 /* One fact table fed by one entity. `columns` lists the fact's columns after
  * la_key, each as
@@ -371,11 +372,18 @@ static id_row *rows_by_id(const cs_table *t, const cs_entity_desc *ed, size_t *n
     return v;
 }
 
-/* Every fact's row order, worked out on a second thread while the
- * dimensions are merged (the server busy, this process mostly waiting). */
+/* The children's order and every fact's row order, worked out on a second
+ * thread while the dimensions are merged (the server busy, this process
+ * mostly waiting). The children's comes first and is handed over as soon as
+ * it is ready: dim_child is loaded before the facts. */
 struct cs_wh_prep {
     const cs_model *m;
     cs_wh_keys *keys;     /* its factor literals are filled here too */
+    const cs_person **children;
+    size_t nchildren;
+    int children_ready;
+    pthread_mutex_t mu;
+    pthread_cond_t ready;
     id_row *order[NSPECS];
     size_t n[NSPECS];
     pthread_t thread;
@@ -385,6 +393,14 @@ struct cs_wh_prep {
 static void *prepare_orders(void *arg)
 {
     cs_wh_prep *p = arg;
+    size_t n = 0;
+    const cs_person **children = cs_wh_children_order(p->m, &n);
+    pthread_mutex_lock(&p->mu);
+    p->children = children;
+    p->nchildren = n;
+    p->children_ready = 1;
+    pthread_cond_broadcast(&p->ready);
+    pthread_mutex_unlock(&p->mu);
     cs_wh_keys_factors(p->keys, p->m);
     for (size_t s = 0; s < NSPECS; s++) {
         const cs_entity_desc *ed = cs_entity_find(specs[s].entity);
@@ -398,11 +414,23 @@ cs_wh_prep *cs_wh_facts_prepare(const cs_model *m, cs_wh_keys *keys)
     cs_wh_prep *p = cs_xcalloc(1, sizeof *p);
     p->m = m;
     p->keys = keys;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->ready, NULL);
     if (pthread_create(&p->thread, NULL, prepare_orders, p) == 0)
         p->running = 1;
     else
         prepare_orders(p);   /* no thread: do it now */
     return p;
+}
+
+const cs_person *const *cs_wh_prep_children(cs_wh_prep *p, size_t *n)
+{
+    pthread_mutex_lock(&p->mu);
+    while (!p->children_ready)
+        pthread_cond_wait(&p->ready, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    *n = p->nchildren;
+    return p->children;
 }
 
 static void prep_wait(cs_wh_prep *p)
@@ -420,6 +448,9 @@ void cs_wh_facts_prep_free(cs_wh_prep *p)
     prep_wait(p);
     for (size_t s = 0; s < NSPECS; s++)
         free(p->order[s]);
+    free(p->children);
+    pthread_cond_destroy(&p->ready);
+    pthread_mutex_destroy(&p->mu);
     free(p);
 }
 

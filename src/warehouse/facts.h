@@ -24,12 +24,14 @@ const char *cs_wh_fact_table(size_t i);
 /* One field as COPY text (\N when absent). */
 void cs_wh_copy_field(cs_copy *o, const void *row, const cs_field_desc *f);
 
-/* Start working out each fact's rows in id order (first of each id) and the
- * assessments' factor literals (cs_wh_keys_factors), on a second thread when
- * one can be had; the model and keys' factor fields are not to be touched
- * until cs_wh_facts_prep_free (cs_wh_facts_encode waits for the thread). */
-typedef struct cs_wh_prep cs_wh_prep;
+/* Start working out the children's order (cs_wh_children_order), each
+ * fact's rows in id order (first of each id) and the assessments' factor
+ * literals (cs_wh_keys_factors), on a second thread when one can be had;
+ * the model and keys' factor fields are not to be touched until
+ * cs_wh_facts_prep_free (cs_wh_facts_encode waits for the thread). */
 cs_wh_prep *cs_wh_facts_prepare(const cs_model *m, cs_wh_keys *keys);
+/* The children's order, as soon as it is ready (owned by p). */
+const cs_person *const *cs_wh_prep_children(cs_wh_prep *p, size_t *n);
 void cs_wh_facts_prep_free(cs_wh_prep *p);   /* waits for the thread; NULL is fine */
 
 /* Encoder thread (copy_pipe.h): every fact's rows, one stream each, named

@@ -158,6 +158,7 @@ typedef struct {
     cs_wh_prep *prep;
     const cs_wh_keys *keys;
     uint64_t rows;
+    cs_wh_packed_return *packed;   /* one per meta->returns, filled last */
 } load_streams;
 
 static void encode_streams(cs_copy *enc, void *arg)
@@ -167,6 +168,9 @@ static void encode_streams(cs_copy *enc, void *arg)
     cs_wh_exceptions_encode(enc, s->exc, s->keys, &s->rows);
     for (size_t i = 0; i < s->meta->nreturns; i++)
         cs_wh_return_encode(enc, &s->meta->returns[i], s->keys, &s->rows);
+    /* while the last streams are sent and indexed */
+    for (size_t i = 0; i < s->meta->nreturns && !enc->failed; i++)
+        cs_wh_return_pack(&s->meta->returns[i], &s->packed[i]);
 }
 
 /* Queued ahead of the server at most: a few seconds of its COPY work. */
@@ -237,10 +241,12 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
     if (st == CS_OK)
         st = cs_wh_merge_rules(&o, exc, &keys, d);
     if (st == CS_OK)
-        st = cs_wh_merge_children(&o, m, valid_from, &keys, &rows, d);
+        st = cs_wh_merge_children(&o, m, prep, valid_from, &keys, &rows, d);
     /* the facts' keys are known now: their rows, the exceptions and the
      * episodes are encoded on a second thread while this one sends */
-    load_streams streams = {m, exc, meta, prep, &keys, 0};
+    load_streams streams = {m, exc, meta, prep, &keys, 0,
+                            cs_xcalloc(meta->nreturns ? meta->nreturns : 1,
+                                       sizeof *streams.packed)};
     cs_copy_pipe *pipe = NULL;
     if (st == CS_OK) {
         pipe = cs_copy_pipe_start(encode_streams, &streams, ENCODE_AHEAD);
@@ -251,9 +257,14 @@ static cs_status load_in_transaction(PGconn *c, const cs_model *m, const cs_exce
         st = cs_wh_load_facts(c, &o, pipe, la_key, d);
     if (st == CS_OK)
         st = cs_wh_load_exceptions(&o, pipe, d);
-    for (size_t i = 0; st == CS_OK && i < meta->nreturns; i++)   /* as built; fact_cla_episode */
-        st = cs_wh_store_return(&o, pipe, &meta->returns[i], &keys, d);
-    cs_copy_pipe_stop(pipe);
+    for (size_t i = 0; st == CS_OK && i < meta->nreturns; i++)   /* fact_cla_episode */
+        st = cs_wh_store_episodes(&o, pipe, &meta->returns[i], &keys, d);
+    cs_copy_pipe_stop(pipe);   /* the encoder has finished: the returns' files are packed */
+    for (size_t i = 0; st == CS_OK && i < meta->nreturns; i++)   /* as built */
+        st = cs_wh_store_files(c, &meta->returns[i], &streams.packed[i], &keys, d);
+    for (size_t i = 0; i < meta->nreturns; i++)
+        cs_wh_packed_return_free(&streams.packed[i]);
+    free(streams.packed);
     rows += streams.rows;
     double t2 = now_seconds();
     if (st == CS_OK)

@@ -25,6 +25,9 @@ typedef struct {
     cs_arena arena;
 } cs_wh_keys;
 
+/* Orders worked out ahead on a second thread (facts.h). */
+typedef struct cs_wh_prep cs_wh_prep;
+
 void cs_wh_keys_init(cs_wh_keys *k, long long la_key, long long run_id, const cs_calendar *cal);
 void cs_wh_keys_free(cs_wh_keys *k);
 

@@ -67,43 +67,57 @@ static void sha256_hex(const unsigned char *data, size_t len, char out[65])
         snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-static cs_status store_file(PGconn *c, const cs_wh_return *r, const cs_wh_return_file *f,
-                            const cs_wh_keys *k, cs_diag *d)
+void cs_wh_return_pack(const cs_wh_return *r, cs_wh_packed_return *out)
 {
-    size_t zlen = 0;
-    unsigned char *z = gzip_bytes(f->data, f->len, &zlen);
-    if (!z)
+    out->nfiles = r->nfiles;
+    out->files = cs_xcalloc(r->nfiles ? r->nfiles : 1, sizeof *out->files);
+    for (size_t i = 0; i < r->nfiles; i++) {
+        cs_wh_packed_file *p = &out->files[i];
+        p->gz = gzip_bytes(r->files[i].data, r->files[i].len, &p->gzlen);
+        sha256_hex(r->files[i].data, r->files[i].len, p->sha256);
+    }
+}
+
+void cs_wh_packed_return_free(cs_wh_packed_return *p)
+{
+    for (size_t i = 0; p->files && i < p->nfiles; i++)
+        free(p->files[i].gz);
+    free(p->files);
+    memset(p, 0, sizeof *p);
+}
+
+static cs_status store_file(PGconn *c, const cs_wh_return *r, const cs_wh_return_file *f,
+                            const cs_wh_packed_file *packed, const cs_wh_keys *k, cs_diag *d)
+{
+    if (!packed->gz)
         return cs_diag_set(d, CS_ERR_NOMEM, f->file, 0, 0, "cannot compress the %s %s file",
                            r->name, r->year);
-    char run[24], la[24], rows[24], bytes[24], sha[65];
+    char run[24], la[24], rows[24], bytes[24];
     snprintf(run, sizeof run, "%lld", k->run_id);
     snprintf(la, sizeof la, "%lld", k->la_key);
     snprintf(rows, sizeof rows, "%llu", (unsigned long long)f->rows);
     snprintf(bytes, sizeof bytes, "%zu", f->len);
-    sha256_hex(f->data, f->len, sha);
-    const char *values[11] = {run,  la,    r->name, r->year,          f->table,     f->file,
-                              rows, bytes, sha,     r->source_system, (const char *)z};
-    int lengths[11] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (int)zlen};
+    const char *values[11] = {run,  la,    r->name,         r->year,          f->table,
+                              f->file, rows, bytes, packed->sha256, r->source_system,
+                              (const char *)packed->gz};
+    int lengths[11] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (int)packed->gzlen};
     int formats[11] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    if (packed->gzlen > 0x7fffffff)
+        return cs_diag_set(d, CS_ERR_LIMIT, f->file, 0, 0,
+                           "the %s %s file is over 2 GB compressed: not stored", r->name, r->year);
+    PGresult *res = PQexecParams(
+        c,
+        "INSERT INTO meta_run_return (run_id, la_key, return_name, collection_year, "
+        "table_name, file_name, row_count, bytes, sha256, source_system, content) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        11, NULL, values, lengths, formats, 0);
     cs_status st = CS_OK;
-    if (zlen > 0x7fffffff) {
-        st = cs_diag_set(d, CS_ERR_LIMIT, f->file, 0, 0,
-                         "the %s %s file is over 2 GB compressed: not stored", r->name, r->year);
-    } else {
-        PGresult *res = PQexecParams(
-            c,
-            "INSERT INTO meta_run_return (run_id, la_key, return_name, collection_year, "
-            "table_name, file_name, row_count, bytes, sha256, source_system, content) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            11, NULL, values, lengths, formats, 0);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            char doing[256];
-            snprintf(doing, sizeof doing, "storing %s %s", r->name, f->file);
-            st = server_error(res, doing, d);
-        }
-        PQclear(res);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        char doing[256];
+        snprintf(doing, sizeof doing, "storing %s %s", r->name, f->file);
+        st = server_error(res, doing, d);
     }
-    free(z);
+    PQclear(res);
     return st;
 }
 
@@ -175,8 +189,11 @@ void cs_wh_return_encode(cs_copy *enc, const cs_wh_return *r, const cs_wh_keys *
     }
 }
 
-static cs_status store_episodes(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_keys *k, cs_diag *d)
+cs_status cs_wh_store_episodes(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_return *r,
+                               const cs_wh_keys *k, cs_diag *d)
 {
+    if (!r->episodes)
+        return CS_OK;
     char sql[128];
     snprintf(sql, sizeof sql, "DELETE FROM fact_cla_episode WHERE la_key = %lld", k->la_key);
     cs_status st = cs_wh_exec(o->conn, sql, d);
@@ -200,14 +217,14 @@ static cs_status store_episodes(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_keys
     return st;
 }
 
-cs_status cs_wh_store_return(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_return *r,
-                             const cs_wh_keys *k, cs_diag *d)
+cs_status cs_wh_store_files(PGconn *c, const cs_wh_return *r, const cs_wh_packed_return *packed,
+                            const cs_wh_keys *k, cs_diag *d)
 {
     cs_status st = CS_OK;
     for (size_t i = 0; i < r->nfiles && st == CS_OK; i++)
-        st = store_file(o->conn, r, &r->files[i], k, d);
-    if (st == CS_OK && r->episodes)
-        st = store_episodes(o, pipe, k, d);
+        st = i < packed->nfiles ? store_file(c, r, &r->files[i], &packed->files[i], k, d)
+                                : cs_diag_set(d, CS_ERR_INTERNAL, r->files[i].file, 0, 0,
+                                              "warehouse: the %s file was not packed", r->name);
     return st;
 }
 

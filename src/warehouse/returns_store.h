@@ -42,10 +42,30 @@ typedef struct {
  * "fact_cla_episode" (nothing when r->episodes is NULL). rows counts them. */
 void cs_wh_return_encode(cs_copy *enc, const cs_wh_return *r, const cs_wh_keys *k,
                          uint64_t *rows);
+
+/* A return's files made ready to store, off the loader's thread: gzip (NULL
+ * when compression failed) and SHA-256 of each. */
+typedef struct {
+    unsigned char *gz;
+    size_t gzlen;
+    char sha256[65];
+} cs_wh_packed_file;
+
+typedef struct {
+    cs_wh_packed_file *files;   /* one per r->files, same order */
+    size_t nfiles;
+} cs_wh_packed_return;
+
+void cs_wh_return_pack(const cs_wh_return *r, cs_wh_packed_return *out);
+void cs_wh_packed_return_free(cs_wh_packed_return *p);
+
 /* In the load's transaction (k: la_key, run_id and the child keys): the
- * files, then the episodes' stream from the pipe. */
-cs_status cs_wh_store_return(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_return *r,
-                             const cs_wh_keys *k, cs_diag *d);
+ * episodes' stream from the pipe into fact_cla_episode (nothing without
+ * episodes); the packed files into meta_run_return. */
+cs_status cs_wh_store_episodes(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_return *r,
+                               const cs_wh_keys *k, cs_diag *d);
+cs_status cs_wh_store_files(PGconn *c, const cs_wh_return *r, const cs_wh_packed_return *packed,
+                            const cs_wh_keys *k, cs_diag *d);
 
 typedef struct {
     long long run_id;             /* 0 when no run stored the return */
