@@ -102,15 +102,22 @@ cs_status cs_wh_connect(const cs_wh_target *t, PGconn **out, char *note, size_t 
     return CS_OK;
 }
 
+cs_status cs_wh_result_error(const PGresult *r, const char *doing, cs_diag *d)
+{
+    char msg[1024];
+    clean_message(PQresultErrorMessage(r), msg, sizeof msg);
+    return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s%s%s", doing ? doing : "",
+                       doing ? ": " : "", msg);
+}
+
 cs_status cs_wh_exec(PGconn *c, const char *sql, cs_diag *d)
 {
     PGresult *r = PQexec(c, sql);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        char msg[1024];
-        clean_message(PQresultErrorMessage(r), msg, sizeof msg);
+        cs_status err = cs_wh_result_error(r, NULL, d);
         PQclear(r);
-        return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", msg);
+        return err;
     }
     PQclear(r);
     return CS_OK;
@@ -121,11 +128,10 @@ cs_status cs_wh_query(PGconn *c, const char *sql, PGresult **out, cs_diag *d)
     *out = PQexec(c, sql);
     if (PQresultStatus(*out) == PGRES_TUPLES_OK)
         return CS_OK;
-    char msg[1024];
-    clean_message(PQresultErrorMessage(*out), msg, sizeof msg);
+    cs_status err = cs_wh_result_error(*out, NULL, d);
     PQclear(*out);
     *out = NULL;
-    return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s", msg);
+    return err;
 }
 
 cs_status cs_wh_query_value(PGconn *c, const char *sql, char *out, size_t n, cs_diag *d)

@@ -31,6 +31,9 @@ cs_status cs_wh_connect(const cs_wh_target *t, PGconn **out, char *note, size_t 
 
 /* Run SQL that returns no rows; error with the server's message. */
 cs_status cs_wh_exec(PGconn *c, const char *sql, cs_diag *d);
+/* A failed statement as CS_ERR_DB: "warehouse: [doing: ]<the server's
+ * first line, any password in it masked>". */
+cs_status cs_wh_result_error(const PGresult *r, const char *doing, cs_diag *d);
 
 /* Run a query that returns rows; *out is the result (PQclear it), NULL on
  * error. */

@@ -1,6 +1,5 @@
 #include "warehouse/load.h"
 
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/arena.h"
+#include "util/sha256.h"
 #include "warehouse/conn.h"
 #include "warehouse/copy_pipe.h"
 #include "warehouse/facts.h"
@@ -332,33 +332,4 @@ cs_status cs_wh_load(PGconn *c, const cs_model *m, const cs_exception_list *exc,
     PGresult *r = PQexec(c, "ROLLBACK");
     PQclear(r);
     return st;
-}
-
-cs_status cs_sha256_file(const char *path, char out[65], uint64_t *bytes, cs_diag *d)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cs_diag_set(d, CS_ERR_IO, path, 0, 0, "cannot read for checksum");
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    unsigned char buf[1 << 16];
-    size_t n;
-    uint64_t total = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        EVP_DigestUpdate(ctx, buf, n);
-        total += n;
-    }
-    int err = ferror(f);
-    fclose(f);
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    EVP_MD_CTX_free(ctx);
-    if (err)
-        return cs_diag_set(d, CS_ERR_IO, path, 0, 0, "error reading for checksum");
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-    if (bytes)
-        *bytes = total;
-    return CS_OK;
 }

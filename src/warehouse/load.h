@@ -59,7 +59,4 @@ typedef struct {
 cs_status cs_wh_load(PGconn *c, const cs_model *m, const cs_exception_list *exc,
                      const cs_load_meta *meta, cs_load_stats *stats, cs_diag *d);
 
-/* SHA-256 of a file as hex (for meta_run_source). */
-cs_status cs_sha256_file(const char *path, char out[65], uint64_t *bytes, cs_diag *d);
-
 #endif

@@ -1,6 +1,5 @@
 #include "warehouse/returns_store.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,18 +7,10 @@
 
 #include "returns/ssda903/ssda903.h"
 #include "util/arena.h"
+#include "util/sha256.h"
 #include "warehouse/bulk.h"
 #include "warehouse/conn.h"
 #include "warehouse/copy_pipe.h"
-
-/* A statement that failed: what we were doing and the server's first line. */
-static cs_status server_error(const PGresult *res, const char *doing, cs_diag *d)
-{
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(res));
-    msg[strcspn(msg, "\n")] = '\0';
-    return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s: %s", doing, msg);
-}
 
 /* ---- storing ------------------------------------------------------------- */
 
@@ -58,15 +49,6 @@ static unsigned char *gzip_bytes(const unsigned char *data, size_t len, size_t *
     return out;
 }
 
-static void sha256_hex(const unsigned char *data, size_t len, char out[65])
-{
-    unsigned char md[32];
-    unsigned int n = 0;
-    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 void cs_wh_return_pack(const cs_wh_return *r, cs_wh_packed_return *out)
 {
     out->nfiles = r->nfiles;
@@ -74,7 +56,7 @@ void cs_wh_return_pack(const cs_wh_return *r, cs_wh_packed_return *out)
     for (size_t i = 0; i < r->nfiles; i++) {
         cs_wh_packed_file *p = &out->files[i];
         p->gz = gzip_bytes(r->files[i].data, r->files[i].len, &p->gzlen);
-        sha256_hex(r->files[i].data, r->files[i].len, p->sha256);
+        cs_sha256_hex(r->files[i].data, r->files[i].len, p->sha256);
     }
 }
 
@@ -115,7 +97,7 @@ static cs_status store_file(PGconn *c, const cs_wh_return *r, const cs_wh_return
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         char doing[256];
         snprintf(doing, sizeof doing, "storing %s %s", r->name, f->file);
-        st = server_error(res, doing, d);
+        st = cs_wh_result_error(res, doing, d);
     }
     PQclear(res);
     return st;
@@ -261,7 +243,7 @@ cs_status cs_wh_fetch_return(PGconn *c, const char *la_code, const char *name, c
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         char doing[256];
         snprintf(doing, sizeof doing, "looking up the %s %s return", name, year);
-        st = server_error(res, doing, d);
+        st = cs_wh_result_error(res, doing, d);
         PQclear(res);
         return st;
     }
