@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/rules_profile.h"
 #include "etl/extract.h"
 #include "etl/profile.h"
 #include "returns/annexa/annexa.h"
@@ -263,7 +264,13 @@ int cs_cmd_emit_annexa(int argc, char **argv)
         cs_exceptions_from_findings(&exc, &findings, profile->system, "");
         size_t from = exc.count;
         cs_annexa_emit_result res;
+        cs_rules_profile prof;
+        cs_rules_profile_init(&prof);
+        eo.profile = cs_cli_rules_profile_wanted() ? &prof : NULL;
         st = cs_annexa_emit(&model, &job, out, &exc, &eo, &res, &d);
+        if (prof.costs)
+            cs_cli_rules_profile_print(stderr, &prof);
+        cs_rules_profile_free(&prof);
         if (st == CS_OK) {
             char path[4200];
             if (!excpath) {
@@ -368,7 +375,13 @@ int cs_cmd_validate_annexa(int argc, char **argv)
     if (st == CS_OK) {
         cs_ds_set_date(&ds, CS_AA_G_ROOT, 0, CS_AA_R_INSPECTION_DATE, insp);
         size_t nf = 0;
-        st = cs_annexa_check(&ds, rules, tname, insp, la, &exc, &nf, &d);
+        cs_rules_profile prof;
+        cs_rules_profile_init(&prof);
+        st = cs_annexa_check(&ds, rules, tname, insp, la, &exc, &nf,
+                             cs_cli_rules_profile_wanted() ? &prof : NULL, &d);
+        if (st == CS_OK && prof.costs)
+            cs_cli_rules_profile_print(stderr, &prof);
+        cs_rules_profile_free(&prof);
         if (st == CS_OK && excpath)
             st = cs_exceptions_write_csv(&exc, excpath, &d);
         if (st == CS_OK && !quiet) {

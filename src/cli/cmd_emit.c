@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/rules_profile.h"
 #include "cli/validate_report.h"
 #include "etl/extract.h"
 #include "etl/profile.h"
@@ -182,9 +183,16 @@ static cs_status validate(emit_run *e, const cs_dataset *ds, const cs_dataset *l
                                    .year = e->label,
                                    .source_system = e->profile->system,
                                    .alloc = e->alloc}};
+    cs_rules_profile prof;
+    cs_rules_profile_init(&prof);
+    if (cs_cli_rules_profile_wanted())
+        vo.profile = &prof;
     st = cs_returns_validate(rs, ds, &vo, &e->exc, counts, d);
     if (st == CS_OK)
         cs_exceptions_fill_source_ids(&e->exc, from, &e->model);
+    if (st == CS_OK && vo.profile)
+        cs_cli_rules_profile_print(stderr, &prof);
+    cs_rules_profile_free(&prof);
     cs_ruleset_free(rs);
     return st;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/rules_profile.h"
 #include "pipeline/pipeline.h"
 
 typedef struct {
@@ -31,6 +32,15 @@ static void on_progress(void *ctx, const char *file, uint64_t done, uint64_t tot
     fprintf(stderr, "\r\033[Kextract [%.*s%*s] %3d%% %s", filled, "##############################",
             width - filled, "", (int)(100.0 * (double)done / (double)total),
             base ? base + 1 : file);
+}
+
+/* CSCDW_RULES_PROFILE: each rule set's costs as soon as it has run */
+static void on_rules_profile(void *ctx, cs_rules_profile *prof)
+{
+    progress_ctx *p = ctx;
+    if (p->tty && !p->quiet)
+        fprintf(stderr, "\r\033[K");
+    cs_cli_rules_profile_print(stderr, prof);
 }
 
 static void print_summary(const cs_job *job, const cs_exception_list *exc,
@@ -100,6 +110,8 @@ static int run_pipeline(const cs_job *job, int load, int quiet)
     progress_ctx pc = {.tty = cs_cli_stderr_is_tty(), .quiet = quiet};
     cs_pipeline_opts o = {.job = job, .load = load, .write_outputs = 1, .on_stage = on_stage,
                           .on_progress = on_progress, .ctx = &pc};
+    if (cs_cli_rules_profile_wanted())
+        o.on_rules_profile = on_rules_profile;
     char run_id[64];
     cs_run_id_new(run_id, sizeof run_id, job->la_code);
     cs_exception_list exc;

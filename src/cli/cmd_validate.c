@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/rules_profile.h"
 #include "cli/validate_report.h"
 #include "pipeline/previous_wh.h"
 #include "pipeline/returns.h"
@@ -272,8 +273,15 @@ int cs_cmd_validate(int argc, char **argv)
                            .last = have_prev ? &prev : NULL,
                            .exc = {.return_name = o.ret, .year = label, .source_system = system}};
     cs_exceptions_from_reader_findings(&exc, &findings, &vo.exc);
+    cs_rules_profile prof;
+    cs_rules_profile_init(&prof);
+    if (cs_cli_rules_profile_wanted())
+        vo.profile = &prof;
     cs_validate_counts counts;
     st = cs_returns_validate(rs, &ds, &vo, &exc, &counts, &d);
+    if (st == CS_OK && vo.profile)
+        cs_cli_rules_profile_print(stderr, &prof);
+    cs_rules_profile_free(&prof);
     if (st != CS_OK) {
         rc = cs_cli_fail(&d);
         goto out_prev;

@@ -107,8 +107,15 @@ static cs_status validate(jr *r, const cs_ruleset *rs, const char *ret, const ch
                                    .year = year,
                                    .source_system = r->m->source_system,
                                    .alloc = r->alloc}};
+    cs_rules_profile prof;
+    cs_rules_profile_init(&prof);
+    if (r->o->on_rules_profile)
+        vo.profile = &prof;
     cs_validate_counts c;
     cs_status st = cs_returns_validate(rs, ds, &vo, r->exc, &c, d);
+    if (st == CS_OK && vo.profile)
+        r->o->on_rules_profile(r->o->ctx, &prof);
+    cs_rules_profile_free(&prof);
     if (st != CS_OK)
         return st;
     cs_exceptions_fill_source_ids(r->exc, from, r->m);

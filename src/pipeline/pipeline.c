@@ -122,11 +122,18 @@ cs_status cs_pipeline_run(const cs_pipeline_opts *o, cs_exception_list *exc,
         ao.pseudonymise = -1;
         ao.today = today();
         cs_annexa_emit_result ar;
+        cs_rules_profile prof;
+        cs_rules_profile_init(&prof);
+        if (o->on_rules_profile)
+            ao.profile = &prof;
         if (cs_mkdirs(dir, 0700, 0700) != 0)
             st = cs_diag_set(d, CS_ERR_IO, dir, 0, 0, "cannot create the Annex A folder: %s",
                              strerror(errno));
         else
             st = cs_annexa_emit(&model, job, dir, exc, &ao, &ar, d);
+        if (st == CS_OK && ao.profile)
+            o->on_rules_profile(o->ctx, &prof);
+        cs_rules_profile_free(&prof);
         stage_end(&sc);
         if (st != CS_OK)
             goto out;

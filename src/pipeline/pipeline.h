@@ -12,6 +12,7 @@
 #include "etl/job.h"
 #include "model/model.h"
 #include "report/exceptions.h"
+#include "rules/profile.h"
 #include "util/diag.h"
 #include "util/findings.h"
 #include "warehouse/conn.h"
@@ -58,6 +59,8 @@ typedef struct {
 } cs_pipeline_result;
 
 typedef void (*cs_stage_fn)(void *ctx, const char *stage);
+/* A rule set's per-rule costs, right after it ran (valid during the call). */
+typedef void (*cs_rules_profile_fn)(void *ctx, cs_rules_profile *profile);
 
 typedef struct {
     const cs_job *job;
@@ -65,6 +68,8 @@ typedef struct {
     int write_outputs;             /* write returns and exception lists to job->output */
     cs_stage_fn on_stage;          /* progress: called when a stage starts (may be NULL) */
     cs_progress_fn on_progress;    /* extract progress (may be NULL) */
+    cs_rules_profile_fn on_rules_profile;   /* NULL, or every rule run is timed and its
+                                             * costs handed here (rules/profile.h) */
     void *ctx;
 } cs_pipeline_opts;
 

@@ -97,6 +97,7 @@ cs_status cs_returns_validate(const cs_ruleset *rs, const cs_dataset *ds,
         ctx.reference_date = o->reference_date;
     ctx.la = o->la;
     ctx.last = o->last;
+    ctx.profile = o->profile;
     cs_rule_hits hits;
     cs_rule_hits_init(&hits);
     cs_rule_sink sink = cs_rule_hits_sink(&hits);

@@ -35,6 +35,7 @@ typedef struct {
     cs_date reference_date;         /* CS_DATE_NONE = the year's (31 March) */
     const cs_dataset *last;         /* last year's return, or NULL */
     cs_rule_exc_ctx exc;            /* return, year, source system, allocation */
+    cs_rules_profile *profile;      /* NULL, or filled with each rule's cost (timed run) */
 } cs_validate_opts;
 
 typedef struct {

@@ -139,6 +139,8 @@ int cs_rules_year_period(const char *year, cs_date *start, cs_date *end);
 
 /* ---- running ----------------------------------------------------------- */
 
+typedef struct cs_rules_profile cs_rules_profile;
+
 typedef struct {
     cs_date reference_date;      /* ReferenceDate */
     cs_date collection_start;    /* CollectionStart */
@@ -147,6 +149,7 @@ typedef struct {
     const char *la;              /* LA: the submitting LA's code, or NULL */
     const cs_calendar *calendar; /* bank holidays; NULL = weekends only */
     const cs_dataset *last;      /* last year's return (same schema), or NULL */
+    cs_rules_profile *profile;   /* NULL, or filled with each rule's cost (rules/profile.h) */
 } cs_rules_context;
 
 /* Defaults from the rule set: period from its year name, its calendar. */

@@ -463,6 +463,34 @@ static int eval_profiled(vm *m, const cs_crule *r, cs_rule_cost *c)
 
 /* ---- runs -------------------------------------------------------------- */
 
+/* Empties p and gives it one zeroed cost per runnable rule, named by copies
+ * of the rule's code and scope (the profile outlives the rule set). */
+static cs_rule_cost *profile_start(cs_rules_profile *p, const cs_crule *const *runnable,
+                                   size_t nrun)
+{
+    cs_rules_profile_free(p);
+    size_t len = 1;
+    for (size_t k = 0; k < nrun; k++)
+        len += strlen(runnable[k]->pub.code) +
+               strlen(runnable[k]->pub.scope ? runnable[k]->pub.scope : "") + 2;
+    p->names = cs_xmalloc(len);
+    p->costs = cs_xcalloc(nrun + 1, sizeof *p->costs);
+    p->n = nrun;
+    char *at = p->names;
+    for (size_t k = 0; k < nrun; k++) {
+        const char *name[2] = {runnable[k]->pub.code,
+                               runnable[k]->pub.scope ? runnable[k]->pub.scope : ""};
+        const char **slot[2] = {&p->costs[k].code, &p->costs[k].scope};
+        for (int i = 0; i < 2; i++) {
+            size_t n = strlen(name[i]) + 1;
+            memcpy(at, name[i], n);
+            *slot[i] = at;
+            at += n;
+        }
+    }
+    return p->costs;
+}
+
 /* The rules of a group as one program, so a row costs one call rather than
  * one per rule: each rule's code in turn, addresses moved, each of its
  * returns turned into RULE_END (report, then jump to the next rule's code).
@@ -653,13 +681,10 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
         }
         runnable[nrun++] = r;
     }
-    /* with the profile on, each runnable rule's cost, by its runnable index */
+    /* with a profile asked for, each runnable rule's cost, by its runnable index */
     cs_rule_cost *costs = NULL;
-    if (cs_rules_profile_wanted()) {
-        costs = cs_xcalloc(nrun + 1, sizeof *costs);
-        for (size_t k = 0; k < nrun; k++)
-            costs[k].rule = &runnable[k]->pub;
-    }
+    if (ctx->profile)
+        costs = profile_start(ctx->profile, runnable, nrun);
     /* return-level rules once; then group by group, row by row, every rule of
      * the group on the row while it is in cache */
     m.g = -1;
@@ -702,10 +727,6 @@ cs_status cs_rules_run(const cs_ruleset *rs, const cs_dataset *ds, const cs_rule
             eval(&m, prog);
         }
         free(prog);
-    }
-    if (costs) {
-        cs_rules_profile_print(stderr, costs, nrun, getenv("CSCDW_RULES_PROFILE_ALL") ? nrun : 30);
-        free(costs);
     }
     free(of_group_ix);
     free(of_group);

@@ -22,4 +22,27 @@ if grep -q "rules profile" "$TMP/err"; then fail "profile printed with CSCDW_RUL
 cut -d, -f2- "$TMP/prof.csv" > "$TMP/a"
 cut -d, -f2- "$TMP/plain.csv" > "$TMP/b"
 cmp -s "$TMP/a" "$TMP/b" || fail "profiled run found something else"
+
+# cscdw run: one table per rule set run (CIN, SSDA903), printed by the CLI
+ROOT=${SRCROOT:-.}
+cat > "$TMP/job.yaml" <<YAML
+job: profile
+la:
+  code: "999"
+  name: Test LA 999
+collection_year: 2025-26
+reference_date: 2026-03-31
+source:
+  profile: $ROOT/etl/sources/mosaic.yaml
+  input: $ROOT/samples/mosaic
+returns: [cin, ssda903]
+output: $TMP/run
+warehouse:
+  none: true
+YAML
+(cd "$ROOT" && CSCDW_RULES_PROFILE=1 "$CSCDW" run --job "$TMP/job.yaml" --no-load \
+    > "$TMP/out" 2> "$TMP/err") || { cat "$TMP/err" >&2; fail "run with the profile"; }
+[ "$(grep -c '^rules profile: [0-9]* rules' "$TMP/err")" -eq 2 ] || { cat "$TMP/err" >&2; fail "run: two profiles"; }
+(cd "$ROOT" && "$CSCDW" run --job "$TMP/job.yaml" --no-load > "$TMP/out" 2> "$TMP/err") || fail "run"
+if grep -q "rules profile" "$TMP/err"; then fail "run printed a profile unasked"; fi
 echo ok

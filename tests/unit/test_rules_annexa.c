@@ -58,7 +58,7 @@ static size_t check(lists *x, const char *rule)
     cs_aa_derive_identities(&x->ds);
     assert_int_equal(cs_ds_finalize(&x->ds, &d), CS_OK);
     size_t n = 0;
-    if (cs_annexa_check(&x->ds, rules_dir(), x->tpl, INSP, "999", &x->exc, &n, &d) != CS_OK)
+    if (cs_annexa_check(&x->ds, rules_dir(), x->tpl, INSP, "999", &x->exc, &n, NULL, &d) != CS_OK)
         fail_msg("check: %s:%llu: %s", d.file, (unsigned long long)d.line, d.msg);
     size_t hits = count_rule(&x->exc, rule);
     cs_ds_free(&x->ds);

@@ -19,6 +19,7 @@
 #include "model/model.h"
 #include "report/exceptions.h"
 #include "returns/annexa/schema.h"
+#include "rules/rules.h"
 #include "util/date.h"
 #include "util/diag.h"
 
@@ -148,10 +149,11 @@ const char *cs_aa_closest_heading(const cs_aa_list *l, const char *got);
 /* Runs rules/annexa/<template> (with the label maps as reference tables)
  * over a finalised dataset; each finding becomes an exception (return
  * "annexa", year = template name, the child, "List N row R" as the record,
- * the rule's fields and values, the row's Allocated Team and Worker). */
+ * the rule's fields and values, the row's Allocated Team and Worker).
+ * profile: NULL, or filled with each rule's cost (rules/profile.h). */
 cs_status cs_annexa_check(const cs_dataset *ds, const char *rules_dir, const char *template_name,
                           cs_date inspection_date, const char *la_code, cs_exception_list *exc,
-                          size_t *nfindings, cs_diag *d);
+                          size_t *nfindings, cs_rules_profile *profile, cs_diag *d);
 
 /* ---- the whole step: build, check, write ---------------------------------------- */
 
@@ -164,6 +166,7 @@ typedef struct {
     int have_alloc_override;     /* use alloc[] instead of the job's rule */
     cs_aa_alloc alloc[CS_AA_NLISTS + 1];
     int no_xlsx, no_csv;
+    cs_rules_profile *profile;   /* NULL, or the checks' per-rule costs */
 } cs_annexa_emit_opts;
 
 typedef struct {

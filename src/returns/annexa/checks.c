@@ -90,7 +90,7 @@ static void add_hit(cs_exception_list *exc, const cs_dataset *ds, const cs_rule 
 
 cs_status cs_annexa_check(const cs_dataset *ds, const char *rules_dir, const char *template_name,
                           cs_date inspection_date, const char *la_code, cs_exception_list *exc,
-                          size_t *nfindings, cs_diag *d)
+                          size_t *nfindings, cs_rules_profile *profile, cs_diag *d)
 {
     if (nfindings)
         *nfindings = 0;
@@ -122,6 +122,7 @@ cs_status cs_annexa_check(const cs_dataset *ds, const char *rules_dir, const cha
     cs_date_to_ymd(inspection_date, &y, &m, &dd);
     ctx.collection_year = y;
     ctx.la = la_code && *la_code ? la_code : NULL;
+    ctx.profile = profile;
     cs_rule_hits hits;
     cs_rule_hits_init(&hits);
     cs_rule_sink sink = cs_rule_hits_sink(&hits);

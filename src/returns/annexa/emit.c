@@ -112,7 +112,8 @@ cs_status cs_annexa_emit(const cs_model *m, const cs_job *job, const char *out_d
     for (int l = 1; l <= CS_AA_NLISTS; l++)
         res->rows[l] = cs_ds_count(&ds, cs_aa_list_group(l));
 
-    st = cs_annexa_check(&ds, rules, tname, insp, job->la_code, exc, &res->findings, d);
+    st = cs_annexa_check(&ds, rules, tname, insp, job->la_code, exc, &res->findings,
+                         opts->profile, d);
     double t2 = now_seconds();
     res->check_seconds = t2 - t1;
 
