@@ -13,10 +13,10 @@
 # COMMIT an fsync of every new file (wal_level minimal writes the new
 # partitions, and on this first load the emptied dim_child and
 # fact_exception, without WAL, where raw COPY writes WAL); its own COPY
-# streams are encoded while they are sent, so on a busy 2-core machine the
-# encoder and the server share the cores. Figures move by +-10 points with
-# the machine's other work: run it on a quiet machine, and read the CPU
-# times (user+sys of the server process and of the client) it prints too.
+# streams are encoded on a second thread while they are sent. Figures move
+# by +-10 points with the machine's other work (raw COPY, one process, slows
+# most when the second core is taken): run it on a quiet machine, and read
+# the server CPU times it prints too.
 # Then a 1,000,000-child synthetic LA, extracted, validated and loaded by one
 # `cscdw load` into a fresh warehouse, per stage. Target: under 120 s.
 # Clusters run with the shipped settings (fsync on). Sizes: LOAD_BENCH_CHILDREN
