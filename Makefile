@@ -78,7 +78,19 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
-unit-tests: $(TEST_BIN) $(BIN)
+# The rules tests again with the VM's switch dispatch (-DCS_VM_SWITCH, what
+# a compiler without computed goto gets), so that variant is built and run.
+VM_SWITCH_TESTS := $(patsubst %,$(BUILD)/tests/%_vm_switch,test_rules_903 test_rules_cin test_rules_group)
+
+$(BUILD)/obj-vm-switch/vm.o: src/rules/vm.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DCS_VM_SWITCH -c $< -o $@
+
+$(BUILD)/tests/%_vm_switch: tests/unit/%.c $(BUILD)/obj-vm-switch/vm.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/obj-vm-switch/vm.o $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+unit-tests: $(TEST_BIN) $(VM_SWITCH_TESTS) $(BIN)
 
 # Every test: unit (cmocka), CLI/golden, bad-input corpus, database tests.
 check: unit-tests

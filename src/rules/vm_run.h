@@ -400,7 +400,7 @@ static int VM_RUN_NAME(vm *m, const cs_instr *code)
         return 0;
 #ifndef VM_THREADED
         default:   /* the compiler emits only the opcodes above */
-            __builtin_unreachable();
+            abort();
         }
     }
 #endif
