@@ -101,6 +101,14 @@ static void hand_on_pending(cs_copy *enc)
     enc->len = 0;
 }
 
+/* The marker cs_copy_pipe_end queues: no stream starts after it. */
+static const char no_more_streams[] = "no more streams";
+
+void cs_copy_pipe_end(cs_copy *enc)
+{
+    cs_copy_pipe_stream(enc, no_more_streams);
+}
+
 void cs_copy_pipe_stream(cs_copy *enc, const char *name)
 {
     hand_on_pending(enc);
@@ -150,7 +158,8 @@ cs_status cs_copy_pipe_take(cs_copy_pipe *p, const char *name, cs_copy_sink sink
     pthread_mutex_lock(&p->mu);
     while (!p->count && !p->done)
         pthread_cond_wait(&p->changed, &p->mu);
-    if (!p->count || !p->ring[p->head].name || strcmp(p->ring[p->head].name, name) != 0) {
+    if (!p->count || !p->ring[p->head].name || p->ring[p->head].name == no_more_streams ||
+        strcmp(p->ring[p->head].name, name) != 0) {
         const char *found = !p->count ? "nothing" : p->ring[p->head].name ? p->ring[p->head].name
                                                                            : "rows";
         pthread_mutex_unlock(&p->mu);

@@ -32,6 +32,11 @@ cs_copy_pipe *cs_copy_pipe_start(cs_copy_encoder encode, void *arg, size_t max_b
  * that lives as long as the pipe). */
 void cs_copy_pipe_stream(cs_copy *enc, const char *name);
 
+/* Encoder side: no more streams. The last one is complete for the sending
+ * side now, while the encoder may go on with other work (it is waited for
+ * by cs_copy_pipe_stop). Optional: returning ends the last stream too. */
+void cs_copy_pipe_end(cs_copy *enc);
+
 /* Sending side: every byte of the next stream, which must be `name`, given
  * to sink piece by piece (in order). */
 typedef void (*cs_copy_sink)(void *ctx, const char *bytes, size_t n);

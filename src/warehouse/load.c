@@ -168,6 +168,7 @@ static void encode_streams(cs_copy *enc, void *arg)
     cs_wh_exceptions_encode(enc, s->exc, s->keys, &s->rows);
     for (size_t i = 0; i < s->meta->nreturns; i++)
         cs_wh_return_encode(enc, &s->meta->returns[i], s->keys, &s->rows);
+    cs_copy_pipe_end(enc);
     /* while the last streams are sent and indexed */
     for (size_t i = 0; i < s->meta->nreturns && !enc->failed; i++)
         cs_wh_return_pack(&s->meta->returns[i], &s->packed[i]);

@@ -7,10 +7,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "warehouse/copy_pipe.h"
 
@@ -137,6 +139,51 @@ static void test_wrong_or_missing_stream_is_an_error(void **state)
     cs_copy_pipe_stop(pipe);
 }
 
+/* After cs_copy_pipe_end the last stream is whole for the sender, though
+ * the encoder is still busy: it waits here until the test lets it go. */
+typedef struct {
+    int release;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} gate;
+
+static void encode_then_linger(cs_copy *enc, void *arg)
+{
+    gate *g = arg;
+    cs_copy_pipe_stream(enc, "only");
+    write_row(enc, 0, 1);
+    cs_copy_pipe_end(enc);
+    /* not forever: a pipe that waited for the encoder to return would
+     * fail the test after 5 s instead of hanging it */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 5;
+    pthread_mutex_lock(&g->mu);
+    while (!g->release && pthread_cond_timedwait(&g->cv, &g->mu, &until) == 0)
+        ;
+    pthread_mutex_unlock(&g->mu);
+}
+
+static void test_end_closes_the_last_stream(void **state)
+{
+    (void)state;
+    gate g = {0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+    cs_copy_pipe *pipe = cs_copy_pipe_start(encode_then_linger, &g, 4 * CS_COPY_BUF);
+    size_t got = 0;
+    cs_diag d = {0};
+    time_t t0 = time(NULL);
+    assert_int_equal(cs_copy_pipe_take(pipe, "only", ignore_bytes, &got, &d), CS_OK);
+    assert_true(time(NULL) - t0 < 4);   /* did not wait for the encoder to return */
+    assert_int_equal(got, 12);   /* "1", tab, "tab\\there" (escaped), newline */
+    assert_int_equal(cs_copy_pipe_take(pipe, "more", ignore_bytes, &got, &d), CS_ERR_INTERNAL);
+    assert_non_null(strstr(d.msg, "no more streams"));
+    pthread_mutex_lock(&g.mu);
+    g.release = 1;
+    pthread_cond_signal(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    cs_copy_pipe_stop(pipe);
+}
+
 static void test_giving_up_stops_the_encoder(void **state)
 {
     (void)state;
@@ -163,6 +210,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams_arrive_whole_and_in_order),
         cmocka_unit_test(test_wrong_or_missing_stream_is_an_error),
+        cmocka_unit_test(test_end_closes_the_last_stream),
         cmocka_unit_test(test_giving_up_stops_the_encoder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
