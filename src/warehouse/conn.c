@@ -110,6 +110,14 @@ cs_status cs_wh_result_error(const PGresult *r, const char *doing, cs_diag *d)
                        doing ? ": " : "", msg);
 }
 
+cs_status cs_wh_conn_error(PGconn *c, const char *doing, cs_diag *d)
+{
+    char msg[1024];
+    clean_message(PQerrorMessage(c), msg, sizeof msg);
+    return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: %s%s%s", doing ? doing : "",
+                       doing ? ": " : "", msg);
+}
+
 cs_status cs_wh_exec(PGconn *c, const char *sql, cs_diag *d)
 {
     PGresult *r = PQexec(c, sql);

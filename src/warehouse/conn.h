@@ -34,6 +34,8 @@ cs_status cs_wh_exec(PGconn *c, const char *sql, cs_diag *d);
 /* A failed statement as CS_ERR_DB: "warehouse: [doing: ]<the server's
  * first line, any password in it masked>". */
 cs_status cs_wh_result_error(const PGresult *r, const char *doing, cs_diag *d);
+/* The same for a connection-level failure (PQerrorMessage). */
+cs_status cs_wh_conn_error(PGconn *c, const char *doing, cs_diag *d);
 
 /* Run a query that returns rows; *out is the result (PQclear it), NULL on
  * error. */

@@ -8,6 +8,7 @@
 
 #include "io/utf8.h"
 #include "util/arena.h"
+#include "warehouse/conn.h"
 #include "warehouse/copy_pipe.h"
 
 void cs_copy_init(cs_copy *o, PGconn *c)
@@ -256,8 +257,9 @@ cs_status cs_copy_begin(cs_copy *o, const char *table, const char *columns, cons
              options ? " WITH (" : "", options ? options : "", options ? ")" : "");
     PGresult *r = PQexec(o->conn, sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
-        cs_status st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "cannot start COPY into %s: %s",
-                                   table, PQresultErrorMessage(r));
+        char doing[256];
+        snprintf(doing, sizeof doing, "cannot start COPY into %s", table);
+        cs_status st = cs_wh_result_error(r, doing, d);
         PQclear(r);
         return st;
     }
@@ -275,15 +277,15 @@ cs_status cs_copy_end(cs_copy *o, const char *what, cs_diag *d)
             dump_failed = 1;
         o->dump = NULL;
     }
+    char doing[256];
+    snprintf(doing, sizeof doing, "COPY of %s failed", what);
     if (o->failed == 1 || PQputCopyEnd(o->conn, NULL) != 1)
-        return cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "COPY of %s failed: %s", what,
-                           PQerrorMessage(o->conn));
+        return cs_wh_conn_error(o->conn, doing, d);
     PGresult *r;
     cs_status st = CS_OK;
     while ((r = PQgetResult(o->conn))) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK && st == CS_OK)
-            st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "COPY of %s failed: %s", what,
-                             PQresultErrorMessage(r));
+            st = cs_wh_result_error(r, doing, d);
         PQclear(r);
     }
     if (st == CS_OK && dump_failed)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/intern.h"
+#include "warehouse/conn.h"
 
 void cs_keymap_init(cs_keymap *m)
 {
@@ -110,8 +111,7 @@ cs_status cs_keymap_fetch(cs_keymap *m, PGconn *c, const char *select, cs_diag *
     PGresult *r = PQexec(c, sql);
     free(sql);
     if (PQresultStatus(r) != PGRES_COPY_OUT) {
-        cs_status st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: cannot read keys: %s",
-                                   PQresultErrorMessage(r));
+        cs_status st = cs_wh_result_error(r, "cannot read keys", d);
         PQclear(r);
         return st;
     }
@@ -128,12 +128,10 @@ cs_status cs_keymap_fetch(cs_keymap *m, PGconn *c, const char *select, cs_diag *
     }
     cs_status st = CS_OK;
     if (len == -2)
-        st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: reading keys failed: %s",
-                         PQerrorMessage(c));
+        st = cs_wh_conn_error(c, "reading keys failed", d);
     while ((r = PQgetResult(c))) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK && st == CS_OK)
-            st = cs_diag_set(d, CS_ERR_DB, NULL, 0, 0, "warehouse: reading keys failed: %s",
-                             PQresultErrorMessage(r));
+            st = cs_wh_result_error(r, "reading keys failed", d);
         PQclear(r);
     }
     return st;
