@@ -6,6 +6,7 @@
 
 #include "util/arena.h"
 #include "warehouse/conn.h"
+#include "warehouse/copy_pipe.h"
 
 void cs_wh_bulk_free(cs_bulk *b)
 {
@@ -69,5 +70,23 @@ cs_status cs_wh_bulk_end(PGconn *c, cs_bulk *b, cs_diag *d)
     for (int i = 0; i < b->n && st == CS_OK; i++)
         st = cs_wh_exec(c, b->sql[i], d);
     cs_wh_bulk_free(b);
+    return st;
+}
+
+cs_status cs_wh_bulk_copy_stream(cs_copy *o, cs_copy_pipe *pipe, const char *table,
+                                 const char *columns, cs_diag *d)
+{
+    cs_bulk bulk;
+    cs_status st = cs_wh_bulk_begin(o->conn, table, &bulk, d);
+    if (st != CS_OK)
+        return st;
+    st = cs_copy_begin(o, table, columns, bulk.fresh ? "FREEZE" : NULL, d);
+    if (st == CS_OK)
+        st = cs_copy_pipe_send(pipe, o, table, d);
+    if (st == CS_OK)
+        st = cs_copy_end(o, table, d);
+    if (st == CS_OK)
+        st = cs_wh_bulk_end(o->conn, &bulk, d);
+    cs_wh_bulk_free(&bulk);
     return st;
 }

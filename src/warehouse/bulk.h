@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include "util/diag.h"
+#include "warehouse/copy.h"
 
 #define CS_BULK_MAX 16
 
@@ -28,5 +29,11 @@ cs_status cs_wh_bulk_begin(PGconn *c, const char *table, cs_bulk *b, cs_diag *d)
 /* Rebuild them. Frees b. */
 cs_status cs_wh_bulk_end(PGconn *c, cs_bulk *b, cs_diag *d);
 void cs_wh_bulk_free(cs_bulk *b);
+
+/* A whole bulk load of `table` from the pipe's stream of the same name:
+ * begin (above), COPY <columns> (FREEZE when the table was emptied here),
+ * the stream's bytes, end. */
+cs_status cs_wh_bulk_copy_stream(cs_copy *o, cs_copy_pipe *pipe, const char *table,
+                                 const char *columns, cs_diag *d);
 
 #endif

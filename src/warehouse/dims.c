@@ -573,21 +573,10 @@ void cs_wh_exceptions_encode(cs_copy *enc, const cs_exception_list *exc, const c
 
 cs_status cs_wh_load_exceptions(cs_copy *o, cs_copy_pipe *pipe, cs_diag *d)
 {
-    cs_bulk bulk;
-    cs_status st = cs_wh_bulk_begin(o->conn, "fact_exception", &bulk, d);
-    if (st != CS_OK)
-        return st;
-    st = cs_copy_begin(o, "fact_exception",
-                       "(run_id, seq, la_key, rule_key, child_key, person_id, team_key, "
-                       "worker_key, severity, record_path, fields, field_values, message, "
-                       "source_system, source_id, source_file, source_line, fingerprint)",
-                       bulk.fresh ? "FREEZE" : NULL, d);
-    if (st == CS_OK)
-        st = cs_copy_pipe_send(pipe, o, "fact_exception", d);
-    if (st == CS_OK)
-        st = cs_copy_end(o, "exceptions", d);
-    if (st == CS_OK)
-        st = cs_wh_bulk_end(o->conn, &bulk, d);
-    cs_wh_bulk_free(&bulk);
-    return st;
+    return cs_wh_bulk_copy_stream(o, pipe, "fact_exception",
+                                  "(run_id, seq, la_key, rule_key, child_key, person_id, "
+                                  "team_key, worker_key, severity, record_path, fields, "
+                                  "field_values, message, source_system, source_id, "
+                                  "source_file, source_line, fingerprint)",
+                                  d);
 }

@@ -181,22 +181,11 @@ cs_status cs_wh_store_episodes(cs_copy *o, cs_copy_pipe *pipe, const cs_wh_retur
     cs_status st = cs_wh_exec(o->conn, sql, d);
     if (st != CS_OK)
         return st;
-    cs_bulk bulk;
-    if ((st = cs_wh_bulk_begin(o->conn, "fact_cla_episode", &bulk, d)) != CS_OK)
-        return st;
-    st = cs_copy_begin(o, "fact_cla_episode",
-                       "(la_key, person_id, decom, child_key, rne, legal_status, "
-                       "category_of_need, placement_type, placement_provider, dec, rec, "
-                       "reason_place_change)",
-                       NULL, d);
-    if (st == CS_OK)
-        st = cs_copy_pipe_send(pipe, o, "fact_cla_episode", d);
-    if (st == CS_OK)
-        st = cs_copy_end(o, "CLA episodes", d);
-    if (st == CS_OK)
-        st = cs_wh_bulk_end(o->conn, &bulk, d);
-    cs_wh_bulk_free(&bulk);
-    return st;
+    return cs_wh_bulk_copy_stream(o, pipe, "fact_cla_episode",
+                                  "(la_key, person_id, decom, child_key, rne, legal_status, "
+                                  "category_of_need, placement_type, placement_provider, dec, "
+                                  "rec, reason_place_change)",
+                                  d);
 }
 
 cs_status cs_wh_store_files(PGconn *c, const cs_wh_return *r, const cs_wh_packed_return *packed,
