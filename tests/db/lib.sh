@@ -66,3 +66,8 @@ warehouse:
   local: ${6:-$W}
 YAML
 }
+# changed_tables BEFORE AFTER: the tables whose checksum differs between two
+# `checksums` files, sorted, each followed by a space
+changed_tables() {
+    diff "$1" "$2" | grep '^>' | cut -d'|' -f1 | tr -d '> ' | sort | tr '\n' ' '
+}

@@ -48,8 +48,7 @@ exc_before=$(sql "SELECT count(*) FROM fact_exception")
 expect_exit 0 "$CSCDW" run --job "$TMP/mosaic.yaml"
 expect_stdout "loaded as run 3"
 checksums > "$TMP/after"
-diff "$TMP/before" "$TMP/after" > "$TMP/diff" || true
-changed=$(grep '^>' "$TMP/diff" | cut -d'|' -f1 | tr -d '> ' | sort | tr '\n' ' ')
+changed=$(changed_tables "$TMP/before" "$TMP/after")
 [ "$changed" = "fact_exception meta_run meta_run_source " ] ||
     fail "an identical reload changed: $changed"
 expect_sql "SELECT count(*) - $exc_before FROM fact_exception" \

@@ -76,8 +76,7 @@ expect_exit 0 "$CSCDW" run --job "$TMP/job-2025-26.yaml"
 expect_stdout "loaded as run 4"
 expect_stdout "2024-25 from the warehouse: run 2 ("
 checksums > "$TMP/after"
-diff "$TMP/before" "$TMP/after" > "$TMP/diff" || true
-changed=$(grep '^>' "$TMP/diff" | cut -d'|' -f1 | tr -d '> ' | sort | tr '\n' ' ')
+changed=$(changed_tables "$TMP/before" "$TMP/after")
 [ "$changed" = "fact_exception meta_run meta_run_return meta_run_source " ] ||
     fail "an identical reload changed: $changed"
 expect_sql "SELECT count(DISTINCT run_id) FROM meta_run_return" 4
